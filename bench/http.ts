@@ -1,0 +1,79 @@
+/**
+ * (b) Authenticated sts:GetCallerIdentity over loopback HTTP against a bare node:http server
+ * answering a fixed body: both in their own process, measured by the same load generator in a
+ * third process, in the same run.
+ */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadResult, LoadSpec } from './load-generator.js';
+import type { BenchLine } from './types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const ROOT = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.on('exit', (code) => reject(new Error(`exited with ${code}`)));
+  });
+}
+
+function load(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(here, 'load-generator.js'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited ${code}`))));
+  });
+}
+
+async function signedCallerIdentity(url: string): Promise<Pick<LoadSpec, 'method' | 'headers' | 'body'>> {
+  const parsed = new URL(url);
+  const body = 'Action=GetCallerIdentity&Version=2011-06-15';
+  const signed = await new SignatureV4({ credentials: ROOT, service: 'sts', region: 'us-east-1', sha256: Sha256 }).sign(new HttpRequest({
+    method: 'POST', protocol: 'http:', hostname: parsed.hostname, port: Number(parsed.port), path: '/',
+    headers: { host: parsed.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body,
+  }));
+  return { method: 'POST', headers: signed.headers, body };
+}
+
+export async function run(): Promise<BenchLine[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'iamd-bench-'));
+  const iamd = await startProcess([join(repo, 'bin', 'iamd'), 'serve', '--port', '0', '--data-dir', dataDir], {
+    IAMD_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId, IAMD_ROOT_SECRET_ACCESS_KEY: ROOT.secretAccessKey,
+  });
+  const bare = await startProcess([join(here, 'bare-server.js')]);
+  try {
+    const request = await signedCallerIdentity(iamd.url);
+    const common = { seconds: 4, connections: 32, expectStatus: 200 };
+    // warm both up, then measure them alternately
+    await load({ ...common, seconds: 1, url: `${iamd.url}/`, ...request });
+    await load({ ...common, seconds: 1, url: `${bare.url}/`, ...request });
+    const bareResult = await load({ ...common, url: `${bare.url}/`, ...request });
+    const iamdResult = await load({ ...common, url: `${iamd.url}/`, ...request });
+    if (iamdResult.errors > 0) throw new Error(`iamd answered ${iamdResult.errors} requests with an unexpected status`);
+    return [
+      { name: 'iamd GetCallerIdentity (SigV4, logging on)', value: iamdResult.perSecond, unit: 'req/s', note: `p99 ${iamdResult.p99ms.toFixed(2)} ms` },
+      { name: 'bare node:http fixed body', value: bareResult.perSecond, unit: 'req/s', note: `p99 ${bareResult.p99ms.toFixed(2)} ms` },
+      { name: 'iamd / bare node:http', value: iamdResult.perSecond / bareResult.perSecond, unit: 'ratio', note: 'target >= 0.6' },
+    ];
+  } finally {
+    iamd.child.kill('SIGTERM');
+    bare.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

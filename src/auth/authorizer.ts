@@ -1,0 +1,168 @@
+/**
+ * Authorization: gathers a caller's policies (identity, permissions boundary, session), builds the
+ * request context and asks the pure policy engine. The policy set of a caller is cached until the
+ * directory changes, so the hot path compiles and looks up nothing twice.
+ */
+import type { Directory } from '../directory/directory.js';
+import type { PolicyLibrary } from '../directory/policy-library.js';
+import type { InlinePolicies, Tag } from '../directory/types.js';
+import { AwsError } from '../protocol/aws-error.js';
+import {
+  accessDeniedMessage, evaluate, type CompiledPolicy, type ContextValue, type Decision, type EvaluateOptions, type PolicySet,
+  type PrincipalIdentity, type RequestContext,
+} from '../policy/index.js';
+import type { Authorization } from '../services/service.js';
+import { principalArn, type Caller } from './caller.js';
+import { addRequestConditionKeys, callerConditionKeys, type RequestInfo } from './request-context.js';
+
+/** The part of a request context that stays the same for all of one caller's requests. */
+interface CallerContext {
+  /** whom it was built for, checked before reuse */
+  kind: Caller['kind'];
+  arn: string;
+  userId: string;
+  principal: PrincipalIdentity;
+  keys: ReadonlyMap<string, ContextValue>;
+}
+
+interface CachedPrincipal {
+  generation: number;
+  policies: PolicySet;
+  tags: readonly Tag[];
+  /** Built at the caller's first authorization; dropped with the entry when the directory changes. */
+  callerContext?: CallerContext;
+}
+
+const CACHE_LIMIT = 100_000;
+
+export class Authorizer {
+  private readonly cache = new Map<string, CachedPrincipal>();
+
+  constructor(private readonly directory: Directory, private readonly library: PolicyLibrary) {}
+
+  /** The request context for one authorization of this caller. */
+  context(caller: Caller, request: RequestInfo, authorization: Authorization): RequestContext {
+    return this.contextOf(this.principal(caller), caller, request, authorization);
+  }
+
+  decide(caller: Caller, request: RequestInfo, authorization: Authorization, resourcePolicy?: CompiledPolicy, options?: EvaluateOptions): { context: RequestContext; decision: Decision } {
+    const principal = this.principal(caller);
+    const context = this.contextOf(principal, caller, request, authorization);
+    const policies = resourcePolicy ? { ...principal.policies, resource: resourcePolicy } : principal.policies;
+    return { context, decision: evaluate(context, policies, options) };
+  }
+
+  /** Throws AWS's AccessDenied unless the caller may do this. */
+  require(caller: Caller, request: RequestInfo, authorization: Authorization, resourcePolicy?: CompiledPolicy, options?: EvaluateOptions): Decision {
+    const { context, decision } = this.decide(caller, request, authorization, resourcePolicy, options);
+    if (decision.effect !== 'allowed') throw new AwsError('AccessDenied', accessDeniedMessage(context, decision), 403);
+    return decision;
+  }
+
+  /** The policies and tags of the caller's principal, cached until the directory changes. */
+  principal(caller: Caller): CachedPrincipal {
+    const key = caller.session ? caller.accessKeyId : caller.arn;
+    const cached = this.cache.get(key);
+    if (cached && cached.generation === this.directory.generation) return cached;
+    const fresh: CachedPrincipal = { generation: this.directory.generation, ...this.gather(caller) };
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(key, fresh);
+    return fresh;
+  }
+
+  /** The caller's constant keys (copied: the copy is the request's own), then the request's, then the action's. */
+  private contextOf(principal: CachedPrincipal, caller: Caller, request: RequestInfo, authorization: Authorization): RequestContext {
+    const constant = callerContext(principal, caller);
+    const keys = new Map<string, ContextValue>();
+    // forEach into an empty map copies faster than new Map(constant.keys), which goes through the iterator protocol.
+    constant.keys.forEach((value, name) => keys.set(name, value));
+    addRequestConditionKeys(keys, request);
+    const actionKeys = authorization.conditionKeys;
+    if (actionKeys !== undefined) {
+      for (const [name, value] of Object.entries(actionKeys)) {
+        if (value !== undefined) keys.set(name.toLowerCase(), value);
+      }
+    }
+    return { action: authorization.action, resource: authorization.resource, principal: constant.principal, keys };
+  }
+
+  private gather(caller: Caller): { policies: PolicySet; tags: readonly Tag[] } {
+    if (caller.kind === 'root' || caller.kind === 'root-session') return { policies: { identity: [] }, tags: [] };
+    if (caller.kind === 'role-session') {
+      const role = this.directory.get('role', caller.roleName!);
+      // A session outlives a deleted role on AWS too, but with nothing left to allow it.
+      if (!role || role.arn !== caller.roleArn) return { policies: { identity: [] }, tags: [] };
+      const session = caller.session!;
+      const sessionPolicies: CompiledPolicy[] = [];
+      if (session.sessionPolicy !== undefined) sessionPolicies.push(this.library.compile(session.sessionPolicy, 'session', { kind: 'session', name: 'session policy' }));
+      for (const arn of session.policyArns ?? []) {
+        const policy = this.library.managed(arn, 'session');
+        if (policy) sessionPolicies.push(policy);
+      }
+      const policies: PolicySet = {
+        identity: [...this.inline(role.inlinePolicies), ...this.attached(role.attachedPolicyArns)],
+        ...this.boundary(role.permissionsBoundaryArn),
+        ...(session.sessionPolicy !== undefined || (session.policyArns?.length ?? 0) > 0 ? { session: sessionPolicies } : {}),
+      };
+      return { policies, tags: mergeTags(role.tags, session.tags ?? []) };
+    }
+    const user = this.directory.get('user', caller.userName!);
+    if (!user || user.arn !== caller.arn) return { policies: { identity: [] }, tags: [] };
+    const identity = [...this.inline(user.inlinePolicies), ...this.attached(user.attachedPolicyArns)];
+    for (const group of this.directory.list('group')) {
+      if (!group.members.some((member) => member.toLowerCase() === user.userName.toLowerCase())) continue;
+      identity.push(...this.inline(group.inlinePolicies), ...this.attached(group.attachedPolicyArns));
+    }
+    return { policies: { identity, ...this.boundary(user.permissionsBoundaryArn) }, tags: user.tags };
+  }
+
+  private inline(policies: InlinePolicies): CompiledPolicy[] {
+    return Object.entries(policies).map(([name, text]) => this.library.compile(text, 'identity', { kind: 'inline', name }));
+  }
+
+  private attached(arns: readonly string[]): CompiledPolicy[] {
+    return arns.flatMap((arn) => this.library.managed(arn) ?? []);
+  }
+
+  private boundary(arn: string | undefined): { boundary?: CompiledPolicy } {
+    // IAM refuses to delete a policy in use as a boundary, so a set boundary always resolves.
+    const boundary = arn === undefined ? undefined : this.library.managed(arn, 'boundary');
+    return boundary ? { boundary } : {};
+  }
+}
+
+/**
+ * The caller-constant context, cached on the principal's entry. The entry is keyed by the ARN (long-term
+ * keys) or by the access key id (sessions, whose sealed token binds that id to one set of claims),
+ * which determines every key built here; the check on kind, ARN and user id only makes sure of it.
+ */
+function callerContext(principal: CachedPrincipal, caller: Caller): CallerContext {
+  const cached = principal.callerContext;
+  if (cached && cached.kind === caller.kind && cached.arn === caller.arn && cached.userId === caller.userId) return cached;
+  const fresh: CallerContext = {
+    kind: caller.kind, arn: caller.arn, userId: caller.userId, principal: principalIdentity(caller), keys: callerConditionKeys(caller, principal.tags),
+  };
+  principal.callerContext = fresh;
+  return fresh;
+}
+
+function mergeTags(base: readonly Tag[], overrides: readonly Tag[]): Tag[] {
+  const merged = new Map(base.map((tag) => [tag.Key.toLowerCase(), tag]));
+  for (const tag of overrides) merged.set(tag.Key.toLowerCase(), tag);
+  return [...merged.values()];
+}
+
+export function principalIdentity(caller: Caller): PrincipalIdentity {
+  switch (caller.kind) {
+    case 'root':
+    case 'root-session':
+      return { type: 'Root', arn: caller.arn, accountId: caller.accountId };
+    case 'user':
+    case 'user-session':
+      return { type: 'User', arn: caller.arn, accountId: caller.accountId };
+    case 'role-session':
+      return { type: 'AssumedRole', arn: caller.arn, accountId: caller.accountId, roleArn: principalArn(caller) };
+  }
+}
+
+export type { ContextValue };

@@ -1,0 +1,109 @@
+/**
+ * The application: everything a request needs, wired once. `App.open` builds it from a data
+ * directory (the server); `App.create` from parts (tests). `handle` is the whole request path
+ * (pipeline.ts) without sockets, so in-process tests call it directly.
+ */
+import { Authorizer } from '../auth/authorizer.js';
+import { SessionTokenCodec } from '../auth/session-token.js';
+import { TokenKeyring } from '../auth/token-keyring.js';
+import { noAudit, type AuditSink } from '../audit/audit-sink.js';
+import { Directory } from '../directory/directory.js';
+import { PolicyLibrary } from '../directory/policy-library.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { IdGenerator } from '../domain/ids.js';
+import { AwsManagedPolicyCatalog } from '../services/iam/aws-managed-policies.js';
+import { iamService } from '../services/iam/index.js';
+import type { ServiceDefinition } from '../services/service.js';
+import { stsService } from '../services/sts/index.js';
+import { SecretBox } from '../store/secret-box.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store.js';
+import { join } from 'node:path';
+import type { ServerConfig } from './config.js';
+import { masterKey, prepareDataDir, rootCredentials, type RootCredentials } from './data-dir.js';
+import { silentLogger, type Logger } from './logger.js';
+import { handleRequest, type IncomingRequest } from './pipeline.js';
+import type { WireResponse } from '../protocol/query-protocol.js';
+
+export interface AppParts {
+  accountId: string;
+  region: string;
+  store: Store;
+  secrets: SecretBox;
+  keyring: TokenKeyring;
+  root: { accessKeyId: string; secretAccessKey: string };
+  clock?: Clock;
+  ids?: IdGenerator;
+  catalog?: AwsManagedPolicyCatalog;
+  logger?: Logger;
+  audit?: AuditSink;
+  maxBodyBytes?: number;
+}
+
+export class App {
+  readonly accountId: string;
+  readonly region: string;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly store: Store;
+  readonly directory: Directory;
+  readonly library: PolicyLibrary;
+  readonly authorizer: Authorizer;
+  readonly tokens: SessionTokenCodec;
+  readonly keyring: TokenKeyring;
+  readonly root: { accessKeyId: string; secretAccessKey: string };
+  readonly logger: Logger;
+  readonly audit: AuditSink;
+  readonly maxBodyBytes: number;
+  readonly services: ReadonlyMap<string, ServiceDefinition>;
+
+  private constructor(parts: AppParts) {
+    this.accountId = parts.accountId;
+    this.region = parts.region;
+    this.clock = parts.clock ?? systemClock;
+    this.ids = parts.ids ?? new IdGenerator();
+    this.store = parts.store;
+    this.directory = new Directory(parts.store, parts.secrets);
+    this.library = new PolicyLibrary(this.directory, parts.catalog ?? AwsManagedPolicyCatalog.empty());
+    this.authorizer = new Authorizer(this.directory, this.library);
+    this.keyring = parts.keyring;
+    this.tokens = new SessionTokenCodec(parts.keyring);
+    this.root = parts.root;
+    this.logger = parts.logger ?? silentLogger;
+    this.audit = parts.audit ?? noAudit;
+    this.maxBodyBytes = parts.maxBodyBytes ?? 2 * 1024 * 1024;
+    this.services = new Map([iamService, stsService].map((service) => [service.name, service]));
+  }
+
+  static create(parts: AppParts): App {
+    return new App(parts);
+  }
+
+  /** Opens (or creates) the data directory of a server. */
+  static open(config: ServerConfig, env: Readonly<Record<string, string | undefined>>, logger: Logger): { app: App; root: RootCredentials } {
+    prepareDataDir(config.dataDir);
+    const ids = new IdGenerator();
+    const root = rootCredentials(config.dataDir, env, () => ({ accessKeyId: ids.accessKeyId('AKIA', config.accountId), secretAccessKey: ids.secretAccessKey() }));
+    const app = new App({
+      accountId: config.accountId,
+      region: config.region,
+      store: new SqliteStore(join(config.dataDir, 'iamd.sqlite')),
+      secrets: new SecretBox(masterKey(config.dataDir)),
+      keyring: TokenKeyring.open(join(config.dataDir, 'token-keys.json')),
+      root,
+      ids,
+      catalog: AwsManagedPolicyCatalog.load(),
+      logger,
+      maxBodyBytes: config.maxBodyBytes,
+    });
+    return { app, root };
+  }
+
+  handle(request: IncomingRequest): Promise<WireResponse> {
+    return handleRequest(this, request);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Server settings: command-line flags win over environment variables, which win over defaults.
+ * The API binds to loopback unless told otherwise.
+ */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  accountId: string;
+  region: string;
+  tls?: { certFile?: string; keyFile?: string; selfSigned: boolean };
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  maxBodyBytes: number;
+}
+
+export const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 4566,
+  dataDir: './.iamd',
+  accountId: '000000000000',
+  region: 'us-east-1',
+  maxBodyBytes: 2 * 1024 * 1024,
+} as const;
+
+export class UsageError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses `serve` flags (`--name value` or `--name=value`) over the environment. */
+export function serveConfig(args: readonly string[], env: Env): ServerConfig {
+  const flags = parseFlags(args, new Set(['tls']));
+  const text = (flag: string, variable: string, fallback: string): string => flags.get(flag) ?? env[variable] ?? fallback;
+  const port = Number(text('port', 'IAMD_PORT', String(DEFAULTS.port)));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${text('port', 'IAMD_PORT', '')}`);
+  const accountId = text('account-id', 'IAMD_ACCOUNT_ID', DEFAULTS.accountId);
+  if (!/^\d{12}$/.test(accountId)) throw new UsageError(`invalid account id (12 digits): ${accountId}`);
+  const certFile = flags.get('tls-cert') ?? env.IAMD_TLS_CERT;
+  const keyFile = flags.get('tls-key') ?? env.IAMD_TLS_KEY;
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  const selfSigned = flags.has('tls') || env.IAMD_TLS === '1';
+  const logLevel = text('log-level', 'IAMD_LOG_LEVEL', 'info');
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new UsageError(`invalid log level: ${logLevel}`);
+  const config: ServerConfig = {
+    host: text('host', 'IAMD_HOST', DEFAULTS.host),
+    port,
+    dataDir: text('data-dir', 'IAMD_DATA_DIR', DEFAULTS.dataDir),
+    accountId,
+    region: text('region', 'IAMD_REGION', DEFAULTS.region),
+    logLevel: logLevel as ServerConfig['logLevel'],
+    maxBodyBytes: DEFAULTS.maxBodyBytes,
+  };
+  if (certFile !== undefined || selfSigned) config.tls = { certFile, keyFile, selfSigned: certFile === undefined };
+  return config;
+}
+
+export function parseFlags(args: readonly string[], booleans: ReadonlySet<string>): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument: ${arg}`);
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    if (eq >= 0) flags.set(name, arg.slice(eq + 1));
+    else if (booleans.has(name)) flags.set(name, 'true');
+    else {
+      const value = args[++i];
+      if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, value);
+    }
+  }
+  return flags;
+}

@@ -1,0 +1,118 @@
+/**
+ * The transport: node:http (or https) in front of the pipeline. It reads the body up to the size
+ * limit, hands the raw request to App.handle and writes the answer. Malformed HTTP is answered by
+ * Node itself (400, 431 for oversized headers); a client that goes away mid-body is dropped.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { App } from './app.js';
+import type { IncomingRequest } from './pipeline.js';
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  tls?: { cert: string | Buffer; key: string | Buffer };
+}
+
+export interface RunningServer {
+  server: Server;
+  host: string;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function listen(app: App, options: ListenOptions): Promise<RunningServer> {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    serve(app, req, res, options.tls !== undefined).catch((error: unknown) => {
+      app.logger.log('error', 'transport error', { error: error instanceof Error ? error.message : String(error) });
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    host: address.address,
+    port: address.port,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
+    close: () => closeGracefully(server),
+  };
+}
+
+async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> {
+  const body = await readBody(req, app.maxBodyBytes);
+  if (body === 'aborted') return;
+  const headers: Array<readonly [string, string]> = [];
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  const request: IncomingRequest = {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers,
+    body: body === 'too-large' ? Buffer.alloc(0) : body,
+    bodyTooLarge: body === 'too-large',
+    remoteAddress: stripIpv4Mapped(req.socket.remoteAddress ?? ''),
+    localAddress: stripIpv4Mapped(req.socket.localAddress ?? ''),
+    secure,
+  };
+  const response = await app.handle(request);
+  const payload = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
+  const outgoing: Record<string, string | number> = { ...response.headers, 'content-length': payload.length, date: new Date().toUTCString() };
+  if (body === 'too-large') outgoing.connection = 'close';
+  res.writeHead(response.statusCode, outgoing);
+  res.end(req.method === 'HEAD' ? undefined : payload);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) {
+    req.resume();
+    return Promise.resolve('too-large');
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (value: Buffer | 'too-large' | 'aborted'): void => {
+      if (!settled) {
+        settled = true;
+        resolve(value);
+      }
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.resume();
+        settle('too-large');
+        return;
+      }
+      if (!settled) chunks.push(chunk);
+    });
+    req.on('end', () => settle(Buffer.concat(chunks)));
+    req.on('aborted', () => settle('aborted'));
+    req.on('error', () => settle('aborted'));
+  });
+}
+
+function stripIpv4Mapped(address: string): string {
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+async function closeGracefully(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), 5000);
+  await closed;
+  clearTimeout(timer);
+}

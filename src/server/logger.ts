@@ -1,0 +1,25 @@
+/**
+ * Structured logs: one JSON line per event on stderr. Callers pass only non-secret fields; the
+ * request log line names the access key id (an identifier, not a secret) but never a secret key,
+ * a session token, a signature or a query string (presigned URLs carry the latter two).
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+export type LogFields = Record<string, string | number | boolean | undefined>;
+
+export interface Logger {
+  log(level: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields): void;
+}
+
+export function jsonLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+  return {
+    log(eventLevel, message, fields = {}) {
+      if (ORDER[eventLevel] < ORDER[level]) return;
+      write(JSON.stringify({ time: new Date().toISOString(), level: eventLevel, msg: message, ...fields }) + '\n');
+    },
+  };
+}
+
+export const silentLogger: Logger = { log() {} };

@@ -1,0 +1,318 @@
+/**
+ * IAM roles: create, describe, update, tag and delete. A role is one RoleRecord in the directory;
+ * its inline policies (inline-policies.ts), attached policies (attached-policies.ts) and boundary
+ * (permissions-boundaries.ts) live on the same record, and instance profiles name it by role name.
+ *
+ * The trust policy is validated as IAM validates it: grammar (the policy engine, as a trust
+ * policy), then the ACLSizePerRole quota of 2,048 characters without whitespace.
+ * Known gaps: the account quota on the number of roles (RolesPerAccount) is not enforced, and
+ * there are no service-linked roles, so UnmodifiableEntity never arises.
+ */
+import type { RoleRecord, Tag } from '../../directory/types.js';
+import type { QueryInput, StringRule } from '../../protocol/query-input.js';
+import type { XmlObject } from '../../protocol/xml.js';
+import { operation, type Authorization, type OperationContext, type OperationMap } from '../service.js';
+import {
+  ARN, DESCRIPTION, IAM_ACTION, PATH_PREFIX, POLICY_DOCUMENT, ROLE_NAME, arnOf, byName, checkPolicyDocument, deleteConflict,
+  encodeDocument, entityAlreadyExists, iamTime, invalidInput, limitExceeded, mergeTags, noSuchEntity, now, pageFields, paginate, pathOf,
+  removeTags, tagsOf, tagsXml, validation, withPathPrefix,
+} from './common.js';
+
+export type ConditionKeys = NonNullable<Authorization['conditionKeys']>;
+
+const MAX_SESSION_DURATION = { min: 3600, max: 43200 };
+const DEFAULT_MAX_SESSION_DURATION = 3600;
+const TRUST_POLICY_QUOTA = 2048;
+const TAG_KEY: StringRule = { min: 1, max: 128, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' };
+
+// --- helpers shared with instance-profiles.ts and inline-policies.ts
+
+export function findRole(ctx: OperationContext, name: string): RoleRecord {
+  const role = ctx.app.directory.get('role', name);
+  if (!role) throw noSuchEntity(`The role with name ${name} cannot be found.`);
+  return role;
+}
+
+/**
+ * What an action on role `name` is authorized against: the role's ARN (with its path) and its
+ * tags as aws:ResourceTag/iam:ResourceTag. A role that does not exist has no path, so it is named
+ * under "/" (the handler then answers NoSuchEntity if the caller was allowed).
+ */
+export function roleAuthorization(ctx: OperationContext, action: string, name: string, options: { boundaryKey?: boolean; keys?: ConditionKeys } = {}): Authorization {
+  const role = ctx.app.directory.get('role', name);
+  return {
+    action: IAM_ACTION(action),
+    resource: role?.arn ?? arnOf(ctx, 'role', '/', name),
+    conditionKeys: {
+      ...resourceTagKeys(role?.tags ?? []),
+      ...(options.boundaryKey ? { 'iam:PermissionsBoundary': role?.permissionsBoundaryArn } : {}),
+      ...options.keys,
+    },
+  };
+}
+
+/** aws:ResourceTag/K and iam:ResourceTag/K of an existing resource. */
+export function resourceTagKeys(tags: readonly Tag[]): ConditionKeys {
+  const keys: Record<string, string> = {};
+  for (const tag of tags) {
+    keys[`aws:ResourceTag/${tag.Key}`] = tag.Value;
+    keys[`iam:ResourceTag/${tag.Key}`] = tag.Value;
+  }
+  return keys;
+}
+
+/** aws:TagKeys and aws:RequestTag/K of a request that adds tags. */
+export function requestTagKeys(tags: readonly Tag[]): ConditionKeys {
+  const keys: Record<string, string | string[]> = {};
+  if (tags.length > 0) keys['aws:TagKeys'] = tags.map((tag) => tag.Key);
+  for (const tag of tags) keys[`aws:RequestTag/${tag.Key}`] = tag.Value;
+  return keys;
+}
+
+/** Tags of a TagX request: the list is required and must not be empty. */
+export function requiredTags(query: QueryInput): Tag[] {
+  const tags = tagsOf(query);
+  if (tags.length === 0) throw validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  return tags;
+}
+
+/** TagKeys.member.N of an UntagX request: 1 to 50 keys. */
+export function tagKeysOf(query: QueryInput): string[] {
+  const keys = query.list('TagKeys');
+  if (keys.length === 0) throw validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+  if (keys.length > 50) throw validation("1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to 50");
+  if (keys.some((key) => key.length < 1 || key.length > 128 || !TAG_KEY.pattern!.test(key))) {
+    // AWS names the whole list, then the member constraints.
+    throw validation(`1 validation error detected: Value '[${keys.join(', ')}]' at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${TAG_KEY.patternText}]`);
+  }
+  return keys;
+}
+
+/** Validates the paging (and optionally PathPrefix) parameters of a List action before it is authorized. */
+export function listInput(query: QueryInput, options: { pathPrefix?: boolean } = {}): QueryInput {
+  if (options.pathPrefix) query.optional('PathPrefix', PATH_PREFIX);
+  query.integer('MaxItems', { min: 1, max: 1000 });
+  query.optional('Marker', { min: 1, max: 320 });
+  return query;
+}
+
+/** Tags sorted by key, as the ListXTags actions return them. */
+export function sortedTags(tags: readonly Tag[]): Tag[] {
+  return [...tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
+}
+
+/**
+ * A trust policy as IAM accepts it: valid grammar for a trust policy, and at most 2,048
+ * characters without whitespace (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
+ */
+function checkTrustPolicy(ctx: OperationContext, document: string): void {
+  const size = checkPolicyDocument(ctx, document, 'trust');
+  if (size > TRUST_POLICY_QUOTA) throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_QUOTA}`);
+}
+
+const POLICY_ARN = /^arn:aws:iam::(\d{12}|aws):policy\/(.+\/)?[\w+=,.@-]+$/;
+
+/** A permissions boundary must name an existing managed policy (customer or AWS). */
+export function checkBoundary(ctx: OperationContext, arn: string): void {
+  if (!POLICY_ARN.test(arn)) throw invalidInput(`ARN ${arn} is not valid.`);
+  if (!ctx.app.library.isManagedPolicy(arn)) throw noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+}
+
+/**
+ * The Role shape (https://docs.aws.amazon.com/IAM/latest/APIReference/API_Role.html) in the
+ * service model's member order. 'list' leaves out PermissionsBoundary, Tags and RoleLastUsed as
+ * ListRoles does; 'created' leaves out RoleLastUsed.
+ */
+export function roleXml(role: RoleRecord, detail: 'full' | 'list' | 'created' = 'full'): XmlObject {
+  const boundary = role.permissionsBoundaryArn === undefined || detail === 'list'
+    ? undefined
+    : { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: role.permissionsBoundaryArn };
+  return {
+    Path: role.path,
+    RoleName: role.roleName,
+    RoleId: role.roleId,
+    Arn: role.arn,
+    CreateDate: iamTime(role.createDate),
+    AssumeRolePolicyDocument: encodeDocument(role.assumeRolePolicyDocument),
+    Description: role.description,
+    MaxSessionDuration: role.maxSessionDuration,
+    PermissionsBoundary: boundary,
+    Tags: detail === 'list' ? undefined : tagsXml(role.tags),
+    RoleLastUsed: detail === 'full'
+      ? { LastUsedDate: role.lastUsedDate === undefined ? undefined : iamTime(role.lastUsedDate), Region: role.lastUsedRegion }
+      : undefined,
+  };
+}
+
+function save(ctx: OperationContext, role: RoleRecord): void {
+  ctx.app.directory.apply([{ kind: 'role', put: role }]);
+}
+
+const roleName = (query: QueryInput): string => query.required('RoleName', ROLE_NAME);
+
+// --- operations
+
+interface CreateRoleInput {
+  roleName: string;
+  path: string;
+  document: string;
+  description?: string;
+  maxSessionDuration?: number;
+  boundaryArn?: string;
+  tags: Tag[];
+}
+
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html */
+const CreateRole = operation<CreateRoleInput>({
+  input: (query) => ({
+    roleName: roleName(query),
+    path: pathOf(query),
+    document: query.required('AssumeRolePolicyDocument', POLICY_DOCUMENT),
+    description: query.optional('Description', DESCRIPTION),
+    maxSessionDuration: query.integer('MaxSessionDuration', MAX_SESSION_DURATION),
+    boundaryArn: query.optional('PermissionsBoundary', ARN),
+    tags: tagsOf(query),
+  }),
+  authorize: (input, ctx) => ({
+    action: IAM_ACTION('CreateRole'),
+    resource: arnOf(ctx, 'role', input.path, input.roleName),
+    conditionKeys: { 'iam:PermissionsBoundary': input.boundaryArn, ...requestTagKeys(input.tags) },
+  }),
+  handle(input, ctx) {
+    if (ctx.app.directory.get('role', input.roleName)) throw entityAlreadyExists(`Role with name ${input.roleName} already exists.`);
+    checkTrustPolicy(ctx, input.document);
+    if (input.boundaryArn !== undefined) checkBoundary(ctx, input.boundaryArn);
+    const role: RoleRecord = {
+      roleId: ctx.app.ids.uniqueId('AROA'),
+      roleName: input.roleName,
+      path: input.path,
+      arn: arnOf(ctx, 'role', input.path, input.roleName),
+      createDate: now(ctx),
+      assumeRolePolicyDocument: input.document,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      maxSessionDuration: input.maxSessionDuration ?? DEFAULT_MAX_SESSION_DURATION,
+      tags: input.tags,
+      inlinePolicies: {},
+      attachedPolicyArns: [],
+      ...(input.boundaryArn !== undefined ? { permissionsBoundaryArn: input.boundaryArn } : {}),
+    };
+    save(ctx, role);
+    return { Role: roleXml(role, 'created') };
+  },
+});
+
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html */
+const GetRole = operation<{ roleName: string }>({
+  input: (query) => ({ roleName: roleName(query) }),
+  authorize: (input, ctx) => roleAuthorization(ctx, 'GetRole', input.roleName, { boundaryKey: true }),
+  handle: (input, ctx) => ({ Role: roleXml(findRole(ctx, input.roleName)) }),
+});
+
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html — the action has no resource type, so "*". */
+const ListRoles = operation<QueryInput>({
+  input: (query) => listInput(query, { pathPrefix: true }),
+  authorize: () => ({ action: IAM_ACTION('ListRoles'), resource: '*' }),
+  handle(query, ctx) {
+    const roles = withPathPrefix(ctx.app.directory.list('role'), query).sort(byName((role) => role.roleName));
+    const page = paginate(roles, query);
+    return { Roles: page.items.map((role) => roleXml(role, 'list')), ...pageFields(page) };
+  },
+});
+
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRole.html */
+const UpdateRole = operation<{ roleName: string; description?: string; maxSessionDuration?: number }>({
+  input: (query) => ({
+    roleName: roleName(query),
+    description: query.optional('Description', DESCRIPTION),
+    maxSessionDuration: query.integer('MaxSessionDuration', MAX_SESSION_DURATION),
+  }),
+  authorize: (input, ctx) => roleAuthorization(ctx, 'UpdateRole', input.roleName, { boundaryKey: true }),
+  handle(input, ctx) {
+    const role = findRole(ctx, input.roleName);
+    save(ctx, {
+      ...role,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.maxSessionDuration !== undefined ? { maxSessionDuration: input.maxSessionDuration } : {}),
+    });
+    return {};
+  },
+});
+
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateRoleDescription.html */
+const UpdateRoleDescription = operation<{ roleName: string; description: string }>({
+  input: (query) => ({ roleName: roleName(query), description: query.required('Description', DESCRIPTION) }),
+  authorize: (input, ctx) => roleAuthorization(ctx, 'UpdateRoleDescription', input.roleName, { boundaryKey: true }),
+  handle(input, ctx) {
+    const role: RoleRecord = { ...findRole(ctx, input.roleName), description: input.description };
+    save(ctx, role);
+    return { Role: roleXml(role) };
+  },
+});
+
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_UpdateAssumeRolePolicy.html */
+const UpdateAssumeRolePolicy = operation<{ roleName: string; document: string }>({
+  input: (query) => ({ roleName: roleName(query), document: query.required('PolicyDocument', POLICY_DOCUMENT) }),
+  authorize: (input, ctx) => roleAuthorization(ctx, 'UpdateAssumeRolePolicy', input.roleName, { boundaryKey: true }),
+  handle(input, ctx) {
+    const role = findRole(ctx, input.roleName);
+    checkTrustPolicy(ctx, input.document);
+    save(ctx, { ...role, assumeRolePolicyDocument: input.document });
+    return undefined;
+  },
+});
+
+/**
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRole.html — IAM refuses while the
+ * role is in an instance profile, has attached managed policies or has inline policies, in that order.
+ */
+const DeleteRole = operation<{ roleName: string }>({
+  input: (query) => ({ roleName: roleName(query) }),
+  authorize: (input, ctx) => roleAuthorization(ctx, 'DeleteRole', input.roleName, { boundaryKey: true }),
+  handle(input, ctx) {
+    const role = findRole(ctx, input.roleName);
+    const key = role.roleName.toLowerCase();
+    if (ctx.app.directory.list('instance-profile').some((profile) => profile.roleName?.toLowerCase() === key)) {
+      throw deleteConflict('Cannot delete entity, must remove roles from instance profile first.');
+    }
+    if (role.attachedPolicyArns.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+    if (Object.keys(role.inlinePolicies).length > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
+    ctx.app.directory.apply([{ kind: 'role', delete: role.roleName }]);
+    return undefined;
+  },
+});
+
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagRole.html */
+const TagRole = operation<{ roleName: string; tags: Tag[] }>({
+  input: (query) => ({ roleName: roleName(query), tags: requiredTags(query) }),
+  authorize: (input, ctx) => roleAuthorization(ctx, 'TagRole', input.roleName, { keys: requestTagKeys(input.tags) }),
+  handle(input, ctx) {
+    const role = findRole(ctx, input.roleName);
+    save(ctx, { ...role, tags: mergeTags(role.tags, input.tags) });
+    return undefined;
+  },
+});
+
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagRole.html */
+const UntagRole = operation<{ roleName: string; keys: string[] }>({
+  input: (query) => ({ roleName: roleName(query), keys: tagKeysOf(query) }),
+  authorize: (input, ctx) => roleAuthorization(ctx, 'UntagRole', input.roleName, { keys: { 'aws:TagKeys': input.keys } }),
+  handle(input, ctx) {
+    const role = findRole(ctx, input.roleName);
+    save(ctx, { ...role, tags: removeTags(role.tags, input.keys) });
+    return undefined;
+  },
+});
+
+/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoleTags.html — sorted by tag key. */
+const ListRoleTags = operation<{ roleName: string; query: QueryInput }>({
+  input: (query) => ({ roleName: roleName(query), query: listInput(query) }),
+  authorize: (input, ctx) => roleAuthorization(ctx, 'ListRoleTags', input.roleName),
+  handle(input, ctx) {
+    const page = paginate(sortedTags(findRole(ctx, input.roleName).tags), input.query);
+    return { Tags: page.items.map((tag) => ({ Key: tag.Key, Value: tag.Value })), ...pageFields(page) };
+  },
+});
+
+export const roleOperations: OperationMap = {
+  CreateRole, GetRole, ListRoles, UpdateRole, UpdateRoleDescription, UpdateAssumeRolePolicy, DeleteRole, TagRole, UntagRole, ListRoleTags,
+};
