@@ -3,8 +3,8 @@
  * kept 0600), persistence across a restart, graceful shutdown, HTTPS with aws:SecureTransport,
  * and logs without secrets.
  */
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListUsersCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { CreateAccessKeyCommand, CreateUserCommand, GetAccessKeyLastUsedCommand, IAMClient, ListUsersCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -45,6 +45,7 @@ describe('iamd serve', () => {
     await root.iam.send(new PutUserPolicyCommand({ UserName: 'persistent', PolicyName: 'list', PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}' }));
     const key = (await root.iam.send(new CreateAccessKeyCommand({ UserName: 'persistent' }))).AccessKey!;
     const user = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+    await clients(first.url, user).sts.send(new GetCallerIdentityCommand({}));
     assert.equal(await first.stop('SIGTERM'), 0);
     const log = first.stderr();
     assert.match(log, /"msg":"request"/);
@@ -57,6 +58,10 @@ describe('iamd serve', () => {
 
     const second = await startServerProcess(['--data-dir', dir], rootEnv);
     try {
+      // the last use recorded before the shutdown was flushed by it (asked before the user calls again)
+      const lastUsed = await clients(second.url, ROOT).iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: user.accessKeyId }));
+      assert.equal(lastUsed.AccessKeyLastUsed?.Region, 'eu-west-3');
+      assert.equal(lastUsed.AccessKeyLastUsed?.ServiceName, 'sts');
       const again = clients(second.url, user);
       assert.equal((await again.sts.send(new GetCallerIdentityCommand({}))).Arn, 'arn:aws:iam::000000000000:user/persistent');
       const users = await again.iam.send(new ListUsersCommand({}));
@@ -131,5 +136,40 @@ describe('iamd serve', () => {
 
   it('refuses bad settings with a usage error', async () => {
     await assert.rejects(startServerProcess(['--port', 'seventy']), /exited with 2/);
+  });
+});
+
+describe('iamd rotate-token-key', () => {
+  it('seals new session tokens with a new key while tokens sealed before stay valid', async () => {
+    const dir = dataDir();
+    const { spawnSync } = await import('node:child_process');
+    const { IAMD_BIN } = await import('./helpers/process.js');
+    const first = await startServerProcess(['--data-dir', dir], rootEnv);
+    const root = clients(first.url, ROOT);
+    await root.iam.send(new CreateUserCommand({ UserName: 'rotator' }));
+    const key = (await root.iam.send(new CreateAccessKeyCommand({ UserName: 'rotator' }))).AccessKey!;
+    const user = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+    const before = (await clients(first.url, user).sts.send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials!;
+    await first.stop();
+
+    const keyring = (): { active: string; keys: Record<string, string> } => JSON.parse(readFileSync(join(dir, 'token-keys.json'), 'utf8'));
+    const oldKey = keyring().active;
+    const rotated = spawnSync(process.execPath, [IAMD_BIN, 'rotate-token-key', '--data-dir', dir], { encoding: 'utf8' });
+    assert.equal(rotated.status, 0, rotated.stderr);
+    assert.notEqual(keyring().active, oldKey);
+    assert.equal(Object.keys(keyring().keys).length, 2);
+
+    const second = await startServerProcess(['--data-dir', dir], rootEnv);
+    try {
+      const old = { accessKeyId: before.AccessKeyId!, secretAccessKey: before.SecretAccessKey!, sessionToken: before.SessionToken! };
+      assert.equal((await clients(second.url, old).sts.send(new GetCallerIdentityCommand({}))).Arn, 'arn:aws:iam::000000000000:user/rotator');
+      const after = (await clients(second.url, user).sts.send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials!;
+      // the key id travels in bytes 1-4 of the token
+      const keyIdOf = (token: string): string => Buffer.from(token, 'base64').subarray(1, 5).toString('hex');
+      assert.equal(keyIdOf(before.SessionToken!), oldKey);
+      assert.equal(keyIdOf(after.SessionToken!), keyring().active);
+    } finally {
+      await second.stop();
+    }
   });
 });

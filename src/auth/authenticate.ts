@@ -39,7 +39,7 @@ export function authenticate(app: App, input: AuthenticationInput): Caller {
     if (!claims || claims.accessKeyId !== signature.accessKeyId) throw invalidClientTokenId();
     if (now.getTime() >= claims.expiresAt) throw expiredToken();
     secret = claims.secretAccessKey;
-    caller = sessionCaller(claims);
+    caller = sessionCallerOf(claims);
   } else if (signature.accessKeyId === app.root.accessKeyId) {
     secret = app.root.secretAccessKey;
     caller = { kind: 'root', accountId: app.accountId, arn: rootArn(app.accountId), userId: app.accountId, accessKeyId: signature.accessKeyId };
@@ -52,6 +52,22 @@ export function authenticate(app: App, input: AuthenticationInput): Caller {
   }
   const verdict = verifySignature(input.request, signature, secret, { payloadHash: input.payloadHash, normalizePath: input.normalizePath, now });
   if (!verdict.ok) throw signatureFailure(verdict, input.protocol);
+  return caller;
+}
+
+/**
+ * The Caller of a session, built once per claims object: the token codec hands out the same claims
+ * object for a token while it is cached, so a session's requests share one frozen Caller instead of
+ * rebuilding its ARNs every time. Weak, so a claims object the codec drops takes its Caller with it.
+ */
+const sessionCallers = new WeakMap<SessionClaims, Caller>();
+
+function sessionCallerOf(claims: SessionClaims): Caller {
+  let caller = sessionCallers.get(claims);
+  if (caller === undefined) {
+    caller = Object.freeze(sessionCaller(claims));
+    sessionCallers.set(claims, caller);
+  }
   return caller;
 }
 

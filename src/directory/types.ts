@@ -30,9 +30,6 @@ export interface AccessKeyRecord {
   secretAccessKey: string;
   status: AccessKeyStatus;
   createDate: string;
-  lastUsedDate?: string;
-  lastUsedService?: string;
-  lastUsedRegion?: string;
 }
 
 export interface GroupRecord {
@@ -59,8 +56,6 @@ export interface RoleRecord {
   inlinePolicies: InlinePolicies;
   attachedPolicyArns: string[];
   permissionsBoundaryArn?: string;
-  lastUsedDate?: string;
-  lastUsedRegion?: string;
 }
 
 export interface PolicyVersionRecord {

@@ -4,6 +4,7 @@
  * (pipeline.ts) without sockets, so in-process tests call it directly.
  */
 import { Authorizer } from '../auth/authorizer.js';
+import { UsageTracker } from '../auth/usage-tracker.js';
 import { SessionTokenCodec } from '../auth/session-token.js';
 import { TokenKeyring } from '../auth/token-keyring.js';
 import { noAudit, type AuditSink } from '../audit/audit-sink.js';
@@ -55,6 +56,9 @@ export class App {
   readonly logger: Logger;
   readonly audit: AuditSink;
   readonly maxBodyBytes: number;
+  /** last use of access keys and roles, flushed to the store every few seconds */
+  readonly usage: UsageTracker;
+  private readonly usageFlush: NodeJS.Timeout;
   readonly services: ReadonlyMap<string, ServiceDefinition>;
 
   private constructor(parts: AppParts) {
@@ -72,6 +76,9 @@ export class App {
     this.logger = parts.logger ?? silentLogger;
     this.audit = parts.audit ?? noAudit;
     this.maxBodyBytes = parts.maxBodyBytes ?? 2 * 1024 * 1024;
+    this.usage = new UsageTracker(parts.store);
+    this.usageFlush = setInterval(() => this.usage.flush(), 5000);
+    this.usageFlush.unref();
     this.services = new Map([iamService, stsService].map((service) => [service.name, service]));
   }
 
@@ -104,6 +111,8 @@ export class App {
   }
 
   close(): void {
+    clearInterval(this.usageFlush);
+    this.usage.flush();
     this.store.close();
   }
 }

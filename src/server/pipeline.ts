@@ -58,6 +58,7 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     if (!signature) throw new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
     const payloadHash = createHash('sha256').update(request.body).digest('hex');
     caller = authenticate(app, { request: signed, signature, payloadHash, normalizePath: true, protocol: 'query' });
+    app.usage.recordCall(caller, { time: time.toISOString(), service: service.name, region: signature.region });
     const operation = service.operations[action];
     if (!operation) throw invalidAction(action, service);
     const info: RequestInfo = {

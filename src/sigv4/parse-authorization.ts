@@ -15,6 +15,13 @@ export interface ParseSignatureOptions {
   service?: string;
 }
 
+function signedHeaderNames(list: string): string[] {
+  const names = list.split(';');
+  // Clients send the list lower-case already; a string toLowerCase leaves unchanged has nothing to
+  // lower-case in any of its parts either.
+  return list === list.toLowerCase() ? names : names.map((name) => name.toLowerCase());
+}
+
 export function parseSignature(req: SignedHttpRequest, options: ParseSignatureOptions = {}): ParsedSignature | null {
   const headers = new HeaderIndex(req.headers);
   const authorization = headers.first('authorization');
@@ -25,7 +32,7 @@ export function parseSignature(req: SignedHttpRequest, options: ParseSignatureOp
 
   const fields = authorization !== undefined ? readAuthorizationHeader(headers, authorization) : readPresignedQuery(pairs);
   const scope = parseCredentialScope(fields, options.service);
-  const signedHeaders = fields.signedHeaders.split(';').map((name) => name.toLowerCase());
+  const signedHeaders = signedHeaderNames(fields.signedHeaders);
   // Without Host in the signature a captured request could be replayed against another endpoint.
   if (!signedHeaders.includes('host')) throw incompleteSignature(HOST_NOT_SIGNED);
 

@@ -8,8 +8,7 @@
  *
  * Known gaps: the root user's access key lives in iamd's settings, not in the directory, so it is
  * listed (ListAccessKeys as root) but cannot be created, deactivated or deleted through the API.
- * Recording lastUsedDate/Service/Region is the request pipeline's job; until it does, every key
- * reads as never used.
+ * Last use is recorded in memory by the request pipeline (auth/usage-tracker.ts), not on the record.
  */
 import type { AccessKeyRecord, AccessKeyStatus } from '../../directory/types.js';
 import type { AwsError } from '../../protocol/aws-error.js';
@@ -136,6 +135,7 @@ const deleteAccessKey = operation<{ userName: string | undefined; accessKeyId: s
   handle(input, ctx) {
     const key = requireKey(ctx, input.userName, input.accessKeyId);
     ctx.app.directory.apply([{ kind: 'access-key', delete: key.accessKeyId }]);
+    ctx.app.usage.forgetAccessKey(key.accessKeyId);
     return undefined;
   },
 });
@@ -158,12 +158,12 @@ const getAccessKeyLastUsed = operation<{ accessKeyId: string }>({
     const key = ctx.app.directory.get('access-key', input.accessKeyId);
     if (input.accessKeyId === ctx.app.root.accessKeyId) return { AccessKeyLastUsed: { Region: 'N/A', ServiceName: 'N/A' } };
     if (!key) throw noSuchAccessKey(input.accessKeyId);
-    const used = key.lastUsedDate !== undefined;
+    const used = ctx.app.usage.accessKey(key.accessKeyId);
     return {
       AccessKeyLastUsed: {
-        Region: used ? (key.lastUsedRegion ?? 'N/A') : 'N/A',
-        LastUsedDate: used ? iamTime(key.lastUsedDate!) : undefined,
-        ServiceName: used ? (key.lastUsedService ?? 'N/A') : 'N/A',
+        LastUsedDate: used ? iamTime(used.time) : undefined,
+        ServiceName: used?.service ?? 'N/A',
+        Region: used?.region ?? 'N/A',
       },
       UserName: key.userName,
     };

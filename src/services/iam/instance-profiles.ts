@@ -48,7 +48,7 @@ export function instanceProfileXml(ctx: OperationContext, profile: InstanceProfi
     InstanceProfileId: profile.instanceProfileId,
     Arn: profile.arn,
     CreateDate: iamTime(profile.createDate),
-    Roles: role ? [roleXml(role)] : [],
+    Roles: role ? [roleXml(role, 'full', ctx.app.usage.role(role.roleId))] : [],
     Tags: withTags ? tagsXml(profile.tags) : undefined,
   };
 }

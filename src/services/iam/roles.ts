@@ -8,6 +8,7 @@
  * Known gaps: the account quota on the number of roles (RolesPerAccount) is not enforced, and
  * there are no service-linked roles, so UnmodifiableEntity never arises.
  */
+import type { Usage } from '../../auth/usage-tracker.js';
 import type { RoleRecord, Tag } from '../../directory/types.js';
 import type { QueryInput, StringRule } from '../../protocol/query-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
@@ -123,7 +124,7 @@ export function checkBoundary(ctx: OperationContext, arn: string): void {
  * service model's member order. 'list' leaves out PermissionsBoundary, Tags and RoleLastUsed as
  * ListRoles does; 'created' leaves out RoleLastUsed.
  */
-export function roleXml(role: RoleRecord, detail: 'full' | 'list' | 'created' = 'full'): XmlObject {
+export function roleXml(role: RoleRecord, detail: 'full' | 'list' | 'created' = 'full', lastUsed?: Usage): XmlObject {
   const boundary = role.permissionsBoundaryArn === undefined || detail === 'list'
     ? undefined
     : { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: role.permissionsBoundaryArn };
@@ -139,7 +140,7 @@ export function roleXml(role: RoleRecord, detail: 'full' | 'list' | 'created' = 
     PermissionsBoundary: boundary,
     Tags: detail === 'list' ? undefined : tagsXml(role.tags),
     RoleLastUsed: detail === 'full'
-      ? { LastUsedDate: role.lastUsedDate === undefined ? undefined : iamTime(role.lastUsedDate), Region: role.lastUsedRegion }
+      ? { LastUsedDate: lastUsed === undefined ? undefined : iamTime(lastUsed.time), Region: lastUsed?.region }
       : undefined,
   };
 }
@@ -205,7 +206,10 @@ const CreateRole = operation<CreateRoleInput>({
 const GetRole = operation<{ roleName: string }>({
   input: (query) => ({ roleName: roleName(query) }),
   authorize: (input, ctx) => roleAuthorization(ctx, 'GetRole', input.roleName, { boundaryKey: true }),
-  handle: (input, ctx) => ({ Role: roleXml(findRole(ctx, input.roleName)) }),
+  handle(input, ctx) {
+    const role = findRole(ctx, input.roleName);
+    return { Role: roleXml(role, 'full', ctx.app.usage.role(role.roleId)) };
+  },
 });
 
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html — the action has no resource type, so "*". */
@@ -277,6 +281,7 @@ const DeleteRole = operation<{ roleName: string }>({
     if (role.attachedPolicyArns.length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
     if (Object.keys(role.inlinePolicies).length > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
     ctx.app.directory.apply([{ kind: 'role', delete: role.roleName }]);
+    ctx.app.usage.forgetRole(role.roleId);
     return undefined;
   },
 });

@@ -104,7 +104,7 @@ export const assumeRole = operation<AssumeRoleInput>({
       ...(input.sourceIdentity ?? inherited?.sourceIdentity ? { sourceIdentity: input.sourceIdentity ?? inherited?.sourceIdentity } : {}),
       issuedTo: caller.arn,
     }, duration);
-    ctx.app.directory.apply([{ kind: 'role', put: { ...role, lastUsedDate: ctx.request.time.toISOString(), lastUsedRegion: ctx.request.region } }]);
+    ctx.app.usage.touchRole(role.roleId, { time: ctx.request.time.toISOString(), service: 'sts', region: ctx.request.region });
 
     return {
       Credentials: credentialsXml(issued),
