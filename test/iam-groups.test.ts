@@ -4,17 +4,16 @@
  * to the group's members.
  */
 import {
-  AddUserToGroupCommand, AttachGroupPolicyCommand, CreateAccessKeyCommand, CreateGroupCommand, CreateUserCommand, DeleteGroupCommand, DeleteGroupPolicyCommand, DetachGroupPolicyCommand,
-  GetGroupCommand, IAMClient, ListGroupsCommand, ListGroupsForUserCommand, ListUsersCommand, PutGroupPolicyCommand, PutUserPolicyCommand,
+  AddUserToGroupCommand, AttachGroupPolicyCommand, CreateGroupCommand, CreateUserCommand, DeleteGroupCommand, DeleteGroupPolicyCommand, DetachGroupPolicyCommand,
+  GetGroupCommand, IAMClient, ListGroupsCommand, ListGroupsForUserCommand, ListUsersCommand, PutGroupPolicyCommand,
   RemoveUserFromGroupCommand, UpdateGroupCommand,
 } from '@aws-sdk/client-iam';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { expectAwsError, iamClient, startTestServer, type Credentials, type TestServer } from './helpers/server.js';
+import { allow, createUserWithKey, putUserPolicy } from './helpers/iam.js';
+import { expectAwsError, iamClient, startTestServer, type TestServer } from './helpers/server.js';
 
 const ACCOUNT = '000000000000';
-const allow = (action: string | string[], resource: string | string[]): string =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
 
 let server: TestServer;
 let iam: IAMClient;
@@ -27,14 +26,6 @@ after(async () => { await server.close(); });
 
 const putGroupPolicy = (groupName: string, policyName: string, document: string) =>
   iam.send(new PutGroupPolicyCommand({ GroupName: groupName, PolicyName: policyName, PolicyDocument: document }));
-const putUserPolicy = (userName: string, policyName: string, document: string) =>
-  iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: policyName, PolicyDocument: document }));
-
-async function createUserWithKey(userName: string): Promise<Credentials> {
-  await iam.send(new CreateUserCommand({ UserName: userName }));
-  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!;
-  return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
-}
 
 describe('IAM groups', () => {
   it('creates a group with a path and returns it from GetGroup and ListGroups', async () => {
@@ -155,7 +146,7 @@ describe('IAM groups', () => {
 
 describe('IAM groups: policies and permissions', () => {
   it("grants a member the group's inline policy, and takes it back when the member leaves", async () => {
-    const credentials = await createUserWithKey('joiner');
+    const credentials = await createUserWithKey(server, 'joiner');
     const asJoiner = iamClient(server, credentials);
     await expectAwsError(asJoiner.send(new ListUsersCommand({})), 'AccessDenied');
 
@@ -169,8 +160,8 @@ describe('IAM groups: policies and permissions', () => {
   });
 
   it('authorizes group operations on the group ARN', async () => {
-    const credentials = await createUserWithKey('crew-manager');
-    await putUserPolicy('crew-manager', 'manage-crew', allow(['iam:GetGroup', 'iam:AddUserToGroup'], `arn:aws:iam::${ACCOUNT}:group/crew`));
+    const credentials = await createUserWithKey(server, 'crew-manager');
+    await putUserPolicy(iam, 'crew-manager', 'manage-crew', allow(['iam:GetGroup', 'iam:AddUserToGroup'], `arn:aws:iam::${ACCOUNT}:group/crew`));
     const asManager = iamClient(server, credentials);
     assert.equal((await asManager.send(new GetGroupCommand({ GroupName: 'crew' }))).Group!.GroupName, 'crew');
     await asManager.send(new AddUserToGroupCommand({ GroupName: 'crew', UserName: 'crew-manager' }));

@@ -5,18 +5,17 @@
  * sessions document is accepted as a role policy in both its forms.
  */
 import {
-  AddUserToGroupCommand, CreateAccessKeyCommand, CreateGroupCommand, CreateRoleCommand, CreateUserCommand, DeleteGroupPolicyCommand,
+  AddUserToGroupCommand, CreateGroupCommand, CreateRoleCommand, CreateUserCommand, DeleteGroupPolicyCommand,
   DeleteRolePolicyCommand, DeleteUserPolicyCommand, GetGroupPolicyCommand, GetRolePolicyCommand, GetUserPolicyCommand,
   ListGroupPoliciesCommand, ListRolePoliciesCommand, ListRolesCommand, ListUserPoliciesCommand, PutGroupPolicyCommand,
   PutRolePolicyCommand, PutUserPolicyCommand, type IAMClient,
 } from '@aws-sdk/client-iam';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { expectAwsError, iamClient, startTestServer, type Credentials, type TestServer } from './helpers/server.js';
+import { allow, createUserWithKey } from './helpers/iam.js';
+import { expectAwsError, iamClient, startTestServer, type TestServer } from './helpers/server.js';
 
 const ACCOUNT = '000000000000';
-const allow = (action: string | string[], resource: string | string[] = '*') =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
 const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 /** A valid identity policy of about `size` characters without whitespace (one long Sid). */
 const sized = (size: number, sid = 'S') => {
@@ -26,20 +25,6 @@ const sized = (size: number, sid = 'S') => {
 
 let server: TestServer;
 let iam: IAMClient;
-
-const MODELED = new Set(['NoSuchEntity', 'EntityAlreadyExists', 'DeleteConflict', 'LimitExceeded', 'MalformedPolicyDocument', 'InvalidInput']);
-/** The JS SDK names a modeled IAM error `<Code>Exception`; the wire code is checked as well. */
-async function expectError(call: Promise<unknown>, code: string): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  const error = await expectAwsError(call, MODELED.has(code) ? `${code}Exception` : code);
-  assert.equal((error as { Code?: string }).Code, code);
-  return error;
-}
-
-async function createUserWithKey(name: string): Promise<Credentials> {
-  await iam.send(new CreateUserCommand({ UserName: name }));
-  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-}
 
 before(async () => {
   server = await startTestServer();
@@ -72,23 +57,23 @@ describe('user inline policies', () => {
 
     await iam.send(new DeleteUserPolicyCommand({ UserName: 'carol', PolicyName: 'READBUCKET' }));
     assert.deepEqual((await iam.send(new ListUserPoliciesCommand({ UserName: 'carol' }))).PolicyNames, []);
-    const missing = await expectError(iam.send(new GetUserPolicyCommand({ UserName: 'carol', PolicyName: 'ReadBucket' })), 'NoSuchEntity');
+    const missing = await expectAwsError(iam.send(new GetUserPolicyCommand({ UserName: 'carol', PolicyName: 'ReadBucket' })), 'NoSuchEntity');
     assert.equal(missing.message, 'The user policy with name ReadBucket cannot be found.');
-    await expectError(iam.send(new DeleteUserPolicyCommand({ UserName: 'carol', PolicyName: 'ReadBucket' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new DeleteUserPolicyCommand({ UserName: 'carol', PolicyName: 'ReadBucket' })), 'NoSuchEntity');
   });
 
   it('answers NoSuchEntity for a user that does not exist', async () => {
-    const error = await expectError(iam.send(new PutUserPolicyCommand({ UserName: 'ghost', PolicyName: 'p', PolicyDocument: allow('s3:*') })), 'NoSuchEntity');
+    const error = await expectAwsError(iam.send(new PutUserPolicyCommand({ UserName: 'ghost', PolicyName: 'p', PolicyDocument: allow('s3:*') })), 'NoSuchEntity');
     assert.equal(error.message, 'The user with name ghost cannot be found.');
-    await expectError(iam.send(new ListUserPoliciesCommand({ UserName: 'ghost' })), 'NoSuchEntity');
-    await expectError(iam.send(new GetUserPolicyCommand({ UserName: 'ghost', PolicyName: 'p' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new ListUserPoliciesCommand({ UserName: 'ghost' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new GetUserPolicyCommand({ UserName: 'ghost', PolicyName: 'p' })), 'NoSuchEntity');
   });
 
   it('refuses a malformed document', async () => {
-    await expectError(iam.send(new PutUserPolicyCommand({ UserName: 'carol', PolicyName: 'bad', PolicyDocument: '{"Version":"2012-10-17"' })), 'MalformedPolicyDocument');
-    await expectError(iam.send(new PutUserPolicyCommand({ UserName: 'carol', PolicyName: 'bad', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Maybe', Action: 's3:*', Resource: '*' }] }) })), 'MalformedPolicyDocument');
+    await expectAwsError(iam.send(new PutUserPolicyCommand({ UserName: 'carol', PolicyName: 'bad', PolicyDocument: '{"Version":"2012-10-17"' })), 'MalformedPolicyDocument');
+    await expectAwsError(iam.send(new PutUserPolicyCommand({ UserName: 'carol', PolicyName: 'bad', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Maybe', Action: 's3:*', Resource: '*' }] }) })), 'MalformedPolicyDocument');
     // an identity policy names no principal
-    await expectError(iam.send(new PutUserPolicyCommand({ UserName: 'carol', PolicyName: 'bad', PolicyDocument: trust })), 'MalformedPolicyDocument');
+    await expectAwsError(iam.send(new PutUserPolicyCommand({ UserName: 'carol', PolicyName: 'bad', PolicyDocument: trust })), 'MalformedPolicyDocument');
     assert.deepEqual((await iam.send(new ListUserPoliciesCommand({ UserName: 'carol' }))).PolicyNames, []);
   });
 
@@ -118,7 +103,7 @@ describe('user inline policies', () => {
     const spacious = JSON.stringify(JSON.parse(sized(1000, 'T')), null, 8);
     assert.ok(spacious.length > 1048);
     await iam.send(new PutUserPolicyCommand({ UserName: 'quota', PolicyName: 'two', PolicyDocument: spacious }));
-    const error = await expectError(iam.send(new PutUserPolicyCommand({ UserName: 'quota', PolicyName: 'three', PolicyDocument: sized(200, 'U') })), 'LimitExceeded');
+    const error = await expectAwsError(iam.send(new PutUserPolicyCommand({ UserName: 'quota', PolicyName: 'three', PolicyDocument: sized(200, 'U') })), 'LimitExceeded');
     assert.match(error.message, /2048/);
     // replacing a policy counts the new document instead of the old one
     await iam.send(new PutUserPolicyCommand({ UserName: 'quota', PolicyName: 'two', PolicyDocument: sized(800, 'T') }));
@@ -132,14 +117,14 @@ describe('group inline policies', () => {
     const got = await iam.send(new GetGroupPolicyCommand({ GroupName: 'OPS', PolicyName: 'big' }));
     assert.equal(got.GroupName, 'ops');
     assert.equal(decodeURIComponent(got.PolicyDocument!), sized(4000));
-    await expectError(iam.send(new PutGroupPolicyCommand({ GroupName: 'ops', PolicyName: 'more', PolicyDocument: sized(1200, 'M') })), 'LimitExceeded');
+    await expectAwsError(iam.send(new PutGroupPolicyCommand({ GroupName: 'ops', PolicyName: 'more', PolicyDocument: sized(1200, 'M') })), 'LimitExceeded');
     await iam.send(new PutGroupPolicyCommand({ GroupName: 'ops', PolicyName: 'more', PolicyDocument: sized(1000, 'M') }));
     assert.deepEqual((await iam.send(new ListGroupPoliciesCommand({ GroupName: 'ops' }))).PolicyNames, ['big', 'more']);
     await iam.send(new DeleteGroupPolicyCommand({ GroupName: 'ops', PolicyName: 'big' }));
     await iam.send(new DeleteGroupPolicyCommand({ GroupName: 'ops', PolicyName: 'more' }));
-    const missing = await expectError(iam.send(new GetGroupPolicyCommand({ GroupName: 'ops', PolicyName: 'big' })), 'NoSuchEntity');
+    const missing = await expectAwsError(iam.send(new GetGroupPolicyCommand({ GroupName: 'ops', PolicyName: 'big' })), 'NoSuchEntity');
     assert.equal(missing.message, 'The group policy with name big cannot be found.');
-    const noGroup = await expectError(iam.send(new ListGroupPoliciesCommand({ GroupName: 'ghosts' })), 'NoSuchEntity');
+    const noGroup = await expectAwsError(iam.send(new ListGroupPoliciesCommand({ GroupName: 'ghosts' })), 'NoSuchEntity');
     assert.equal(noGroup.message, 'The group with name ghosts cannot be found.');
   });
 });
@@ -150,12 +135,12 @@ describe('role inline policies', () => {
     const got = await iam.send(new GetRolePolicyCommand({ RoleName: 'WORKER', PolicyName: 'big' }));
     assert.equal(got.RoleName, 'worker');
     assert.equal(decodeURIComponent(got.PolicyDocument!), sized(9000));
-    const error = await expectError(iam.send(new PutRolePolicyCommand({ RoleName: 'worker', PolicyName: 'more', PolicyDocument: sized(1300, 'M') })), 'LimitExceeded');
+    const error = await expectAwsError(iam.send(new PutRolePolicyCommand({ RoleName: 'worker', PolicyName: 'more', PolicyDocument: sized(1300, 'M') })), 'LimitExceeded');
     assert.match(error.message, /10240/);
     await iam.send(new DeleteRolePolicyCommand({ RoleName: 'worker', PolicyName: 'big' }));
-    const missing = await expectError(iam.send(new GetRolePolicyCommand({ RoleName: 'worker', PolicyName: 'big' })), 'NoSuchEntity');
+    const missing = await expectAwsError(iam.send(new GetRolePolicyCommand({ RoleName: 'worker', PolicyName: 'big' })), 'NoSuchEntity');
     assert.equal(missing.message, 'The role policy with name big cannot be found.');
-    const noRole = await expectError(iam.send(new PutRolePolicyCommand({ RoleName: 'ghost', PolicyName: 'p', PolicyDocument: allow('s3:*') })), 'NoSuchEntity');
+    const noRole = await expectAwsError(iam.send(new PutRolePolicyCommand({ RoleName: 'ghost', PolicyName: 'p', PolicyDocument: allow('s3:*') })), 'NoSuchEntity');
     assert.equal(noRole.message, 'The role with name ghost cannot be found.');
   });
 
@@ -180,9 +165,9 @@ describe('role inline policies', () => {
 
 describe('authorization', () => {
   it('applies a user\'s inline policy from the very next request, and stops when it is deleted', async () => {
-    const dave = await createUserWithKey('dave');
+    const dave = await createUserWithKey(server, 'dave');
     const asDave = iamClient(server, dave);
-    const denied = await expectError(asDave.send(new ListRolesCommand({})), 'AccessDenied');
+    const denied = await expectAwsError(asDave.send(new ListRolesCommand({})), 'AccessDenied');
     assert.equal(denied.$metadata?.httpStatusCode, 403);
     assert.match(denied.message, new RegExp(`arn:aws:iam::${ACCOUNT}:user/dave is not authorized to perform: iam:ListRoles`));
 
@@ -191,14 +176,14 @@ describe('authorization', () => {
     assert.ok(listed.Roles!.some((role) => role.RoleName === 'worker'));
 
     await iam.send(new DeleteUserPolicyCommand({ UserName: 'dave', PolicyName: 'list-roles' }));
-    await expectError(asDave.send(new ListRolesCommand({})), 'AccessDenied');
+    await expectAwsError(asDave.send(new ListRolesCommand({})), 'AccessDenied');
   });
 
   it('needs permission for the inline-policy actions themselves, and a group\'s policy applies to its members', async () => {
-    const erin = await createUserWithKey('erin');
+    const erin = await createUserWithKey(server, 'erin');
     const asErin = iamClient(server, erin);
-    await expectError(asErin.send(new PutUserPolicyCommand({ UserName: 'erin', PolicyName: 'escalate', PolicyDocument: allow('*') })), 'AccessDenied');
-    await expectError(asErin.send(new ListUserPoliciesCommand({ UserName: 'erin' })), 'AccessDenied');
+    await expectAwsError(asErin.send(new PutUserPolicyCommand({ UserName: 'erin', PolicyName: 'escalate', PolicyDocument: allow('*') })), 'AccessDenied');
+    await expectAwsError(asErin.send(new ListUserPoliciesCommand({ UserName: 'erin' })), 'AccessDenied');
 
     await iam.send(new AddUserToGroupCommand({ GroupName: 'ops', UserName: 'erin' }));
     await iam.send(new PutGroupPolicyCommand({
@@ -206,8 +191,8 @@ describe('authorization', () => {
       PolicyDocument: allow(['iam:ListUserPolicies', 'iam:GetUserPolicy'], 'arn:aws:iam::*:user/${aws:username}'),
     }));
     assert.deepEqual((await asErin.send(new ListUserPoliciesCommand({ UserName: 'erin' }))).PolicyNames, []);
-    await expectError(asErin.send(new ListUserPoliciesCommand({ UserName: 'carol' })), 'AccessDenied');
+    await expectAwsError(asErin.send(new ListUserPoliciesCommand({ UserName: 'carol' })), 'AccessDenied');
     await iam.send(new DeleteGroupPolicyCommand({ GroupName: 'ops', PolicyName: 'self-read' }));
-    await expectError(asErin.send(new ListUserPoliciesCommand({ UserName: 'erin' })), 'AccessDenied');
+    await expectAwsError(asErin.send(new ListUserPoliciesCommand({ UserName: 'erin' })), 'AccessDenied');
   });
 });

@@ -10,13 +10,14 @@ import {
   ListAttachedGroupPoliciesCommand, ListAttachedRolePoliciesCommand, ListAttachedUserPoliciesCommand, ListEntitiesForPolicyCommand,
   ListPoliciesCommand, ListPolicyTagsCommand, ListPolicyVersionsCommand, PutRolePermissionsBoundaryCommand,
   PutUserPermissionsBoundaryCommand, SetDefaultPolicyVersionCommand, TagPolicyCommand, UntagPolicyCommand,
-  AddUserToGroupCommand, CreateAccessKeyCommand, CreateGroupCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand,
+  AddUserToGroupCommand, CreateGroupCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand,
   GetUserCommand, ListUsersCommand, PutUserPolicyCommand,
   type Group, type IAMClient, type Policy, type Role, type User,
 } from '@aws-sdk/client-iam';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { iamClient, startTestServer, type Credentials, type TestServer } from './helpers/server.js';
+import { createUserWithKey } from './helpers/iam.js';
+import { expectAwsError, iamClient, startTestServer, type Credentials, type TestServer } from './helpers/server.js';
 
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const IAM_READ_ONLY = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
@@ -41,21 +42,6 @@ after(async () => {
   await server.close();
 });
 
-/**
- * Awaits a call that must fail with the AWS error code `code` as sent on the wire (the SDK names
- * modeled errors NoSuchEntityException etc.; the wire code is in `Code`).
- */
-async function expectError(call: Promise<unknown>, code: string): Promise<Error> {
-  try {
-    await call;
-  } catch (error) {
-    const { Code, name } = error as { Code?: string; name?: string };
-    assert.equal(Code ?? name, code, `expected ${code}, got ${Code ?? name}: ${(error as Error).message}`);
-    return error as Error;
-  }
-  return assert.fail(`expected the call to fail with ${code}, but it succeeded`);
-}
-
 // --- fixtures, created through the API as root
 
 async function putUser(name: string, inlinePolicies: Record<string, string> = {}): Promise<User> {
@@ -68,9 +54,7 @@ async function putUser(name: string, inlinePolicies: Record<string, string> = {}
 
 /** A user with an access key, and an SDK client signing as that user. */
 async function userClient(name: string, inlinePolicies: Record<string, string> = {}): Promise<{ client: IAMClient; credentials: Credentials }> {
-  await putUser(name, inlinePolicies);
-  const key = (await root.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
-  const credentials = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+  const credentials = await createUserWithKey(server, name, inlinePolicies);
   return { client: iamClient(server, credentials), credentials };
 }
 
@@ -146,19 +130,43 @@ describe('customer-managed policies', () => {
 
   it('refuses duplicate names (any case), malformed documents, oversized documents and bad parameters', async () => {
     await createPolicy('Dup', allow('s3:ListBucket'));
-    const duplicate = await expectError(root.send(new CreatePolicyCommand({ PolicyName: 'dUP', Path: '/other/', PolicyDocument: allow('s3:ListBucket') })), 'EntityAlreadyExists');
+    const duplicate = await expectAwsError(root.send(new CreatePolicyCommand({ PolicyName: 'dUP', Path: '/other/', PolicyDocument: allow('s3:ListBucket') })), 'EntityAlreadyExists');
     assert.equal(duplicate.message, 'A policy called dUP already exists. Duplicate names are not allowed.');
-    await expectError(root.send(new CreatePolicyCommand({ PolicyName: 'Broken', PolicyDocument: '{"Version":"2012-10-17","Statement":' })), 'MalformedPolicyDocument');
+    await expectAwsError(root.send(new CreatePolicyCommand({ PolicyName: 'Broken', PolicyDocument: '{"Version":"2012-10-17","Statement":' })), 'MalformedPolicyDocument');
 
     const actions = Array.from({ length: 400 }, (_, index) => `s3:Action${String(index).padStart(4, '0')}`);
-    const big = await expectError(root.send(new CreatePolicyCommand({ PolicyName: 'TooBig', PolicyDocument: allow(...actions) })), 'LimitExceeded');
+    const big = await expectAwsError(root.send(new CreatePolicyCommand({ PolicyName: 'TooBig', PolicyDocument: allow(...actions) })), 'LimitExceeded');
     assert.equal(big.message, 'Cannot exceed quota for PolicySize: 6144');
 
-    await expectError(root.send(new CreatePolicyCommand({ PolicyName: 'bad name!', PolicyDocument: allow('s3:*') })), 'ValidationError');
-    await expectError(root.send(new ListPoliciesCommand({ Scope: 'Mine' as 'All' })), 'ValidationError');
-    await expectError(root.send(new GetPolicyCommand({ PolicyArn: 'not-an-arn-but-long-enough' })), 'InvalidInput');
-    const missing = await expectError(root.send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${account}:policy/Nope` })), 'NoSuchEntity');
+    await expectAwsError(root.send(new CreatePolicyCommand({ PolicyName: 'bad name!', PolicyDocument: allow('s3:*') })), 'ValidationError');
+    await expectAwsError(root.send(new ListPoliciesCommand({ Scope: 'Mine' as 'All' })), 'ValidationError');
+    await expectAwsError(root.send(new GetPolicyCommand({ PolicyArn: 'not-an-arn-but-long-enough' })), 'InvalidInput');
+    const missing = await expectAwsError(root.send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${account}:policy/Nope` })), 'NoSuchEntity');
     assert.equal(missing.message, `Policy arn:aws:iam::${account}:policy/Nope was not found.`);
+  });
+
+  it('requires policy language version 2012-10-17 in managed policies, not in inline ones', async () => {
+    // AWS's answer to CreatePolicy with "Version":"2008-10-17" or no Version (recorded in moto's test_iam_policies.py).
+    const message = 'Policy document must be version 2012-10-17 or greater.';
+    const statement = { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::example_bucket' };
+    const old = JSON.stringify({ Version: '2008-10-17', Statement: statement });
+    const unversioned = JSON.stringify({ Statement: statement });
+
+    const created = await expectAwsError(root.send(new CreatePolicyCommand({ PolicyName: 'OldVersion', PolicyDocument: old })), 'MalformedPolicyDocument');
+    assert.equal(created.message, message);
+    assert.equal(created.$metadata?.httpStatusCode, 400);
+    const none = await expectAwsError(root.send(new CreatePolicyCommand({ PolicyName: 'NoVersion', PolicyDocument: unversioned })), 'MalformedPolicyDocument');
+    assert.equal(none.message, message);
+    await expectAwsError(root.send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${account}:policy/OldVersion` })), 'NoSuchEntity');
+
+    const arn = (await createPolicy('CurrentVersion', allow('s3:ListBucket'))).Arn!;
+    const version = await expectAwsError(root.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: old, SetAsDefault: true })), 'MalformedPolicyDocument');
+    assert.equal(version.message, message);
+    const versions = (await root.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))).Versions!;
+    assert.deepEqual(versions.map((entry) => entry.VersionId), ['v1']);
+
+    // Inline policies may still say 2008-10-17.
+    await putUser('old-inline', { Old: old });
   });
 
   it('keeps up to five versions, switches the default, and deletes versions and the policy as IAM allows', async () => {
@@ -170,7 +178,7 @@ describe('customer-managed policies', () => {
       assert.equal(created.IsDefaultVersion, n === 3);
       assert.equal(created.Document, undefined, 'CreatePolicyVersion does not return the document');
     }
-    const sixth = await expectError(root.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: allow('s3:Six') })), 'LimitExceeded');
+    const sixth = await expectAwsError(root.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: allow('s3:Six') })), 'LimitExceeded');
     assert.equal(sixth.message, 'A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.');
 
     const versions = (await root.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))).Versions!;
@@ -183,21 +191,21 @@ describe('customer-managed policies', () => {
     assert.deepEqual(paged.items.map((version) => version.VersionId), ['v5', 'v4', 'v3', 'v2', 'v1']);
     assert.equal((await root.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.DefaultVersionId, 'v3');
 
-    const defaultVersion = await expectError(root.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v3' })), 'DeleteConflict');
+    const defaultVersion = await expectAwsError(root.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v3' })), 'DeleteConflict');
     assert.equal(defaultVersion.message, 'Cannot delete the default version of a policy.');
-    await expectError(root.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v9' })), 'NoSuchEntity');
-    await expectError(root.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v9' })), 'NoSuchEntity');
+    await expectAwsError(root.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v9' })), 'NoSuchEntity');
+    await expectAwsError(root.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v9' })), 'NoSuchEntity');
 
     await root.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v5' }));
     await root.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: 'v3' }));
     const next = (await root.send(new CreatePolicyVersionCommand({ PolicyArn: arn, PolicyDocument: allow('s3:Six') }))).PolicyVersion!;
     assert.equal(next.VersionId, 'v6', 'version ids are never reused');
 
-    const manyVersions = await expectError(root.send(new DeletePolicyCommand({ PolicyArn: arn })), 'DeleteConflict');
+    const manyVersions = await expectAwsError(root.send(new DeletePolicyCommand({ PolicyArn: arn })), 'DeleteConflict');
     assert.equal(manyVersions.message, "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
     for (const versionId of ['v1', 'v2', 'v4', 'v6']) await root.send(new DeletePolicyVersionCommand({ PolicyArn: arn, VersionId: versionId }));
     await root.send(new DeletePolicyCommand({ PolicyArn: arn }));
-    await expectError(root.send(new GetPolicyCommand({ PolicyArn: arn })), 'NoSuchEntity');
+    await expectAwsError(root.send(new GetPolicyCommand({ PolicyArn: arn })), 'NoSuchEntity');
   });
 
   it('tags policies', async () => {
@@ -208,7 +216,7 @@ describe('customer-managed policies', () => {
     assert.deepEqual(tags, [{ Key: 'ENV', Value: 'dev' }, { Key: 'team', Value: 'a' }]);
     await root.send(new UntagPolicyCommand({ PolicyArn: arn, TagKeys: ['team'] }));
     assert.deepEqual((await root.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.Tags, [{ Key: 'ENV', Value: 'dev' }]);
-    await expectError(root.send(new TagPolicyCommand({ PolicyArn: `arn:aws:iam::${account}:policy/Nope`, Tags: [{ Key: 'a', Value: 'b' }] })), 'NoSuchEntity');
+    await expectAwsError(root.send(new TagPolicyCommand({ PolicyArn: `arn:aws:iam::${account}:policy/Nope`, Tags: [{ Key: 'a', Value: 'b' }] })), 'NoSuchEntity');
   });
 
   it('ListPolicies pages through local policies', async () => {
@@ -258,18 +266,18 @@ describe('AWS-managed policies', () => {
     assert.equal(versions[0]?.VersionId, defaultVersion);
     const older = versions.find((item) => !item.IsDefaultVersion);
     assert.ok(older, 'AmazonS3ReadOnlyAccess has older versions');
-    const noDocument = await expectError(root.send(new GetPolicyVersionCommand({ PolicyArn: S3_READ_ONLY, VersionId: older.VersionId })), 'NoSuchEntity');
+    const noDocument = await expectAwsError(root.send(new GetPolicyVersionCommand({ PolicyArn: S3_READ_ONLY, VersionId: older.VersionId })), 'NoSuchEntity');
     assert.match(noDocument.message, /only the document of the default version/);
-    await expectError(root.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/NoSuchAwsPolicy' })), 'NoSuchEntity');
+    await expectAwsError(root.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::aws:policy/NoSuchAwsPolicy' })), 'NoSuchEntity');
   });
 
   it('cannot be changed, tagged or deleted, not even by the root user', async () => {
-    const denied = await expectError(root.send(new DeletePolicyCommand({ PolicyArn: ADMIN })), 'AccessDenied');
+    const denied = await expectAwsError(root.send(new DeletePolicyCommand({ PolicyArn: ADMIN })), 'AccessDenied');
     assert.match(denied.message, /iam:DeletePolicy on resource: arn:aws:iam::aws:policy\/AdministratorAccess/);
-    await expectError(root.send(new CreatePolicyVersionCommand({ PolicyArn: ADMIN, PolicyDocument: allow('s3:*') })), 'AccessDenied');
-    await expectError(root.send(new SetDefaultPolicyVersionCommand({ PolicyArn: S3_READ_ONLY, VersionId: 'v1' })), 'AccessDenied');
-    await expectError(root.send(new DeletePolicyVersionCommand({ PolicyArn: S3_READ_ONLY, VersionId: 'v1' })), 'AccessDenied');
-    await expectError(root.send(new TagPolicyCommand({ PolicyArn: ADMIN, Tags: [{ Key: 'a', Value: 'b' }] })), 'AccessDenied');
+    await expectAwsError(root.send(new CreatePolicyVersionCommand({ PolicyArn: ADMIN, PolicyDocument: allow('s3:*') })), 'AccessDenied');
+    await expectAwsError(root.send(new SetDefaultPolicyVersionCommand({ PolicyArn: S3_READ_ONLY, VersionId: 'v1' })), 'AccessDenied');
+    await expectAwsError(root.send(new DeletePolicyVersionCommand({ PolicyArn: S3_READ_ONLY, VersionId: 'v1' })), 'AccessDenied');
+    await expectAwsError(root.send(new TagPolicyCommand({ PolicyArn: ADMIN, Tags: [{ Key: 'a', Value: 'b' }] })), 'AccessDenied');
     assert.equal((await root.send(new GetPolicyCommand({ PolicyArn: ADMIN }))).Policy?.DefaultVersionId, 'v1');
   });
 });
@@ -277,12 +285,12 @@ describe('AWS-managed policies', () => {
 describe('attachments', () => {
   it('an attached AWS-managed policy takes effect, and a detach removes it on the very next request', async () => {
     const { client: alice } = await userClient('alice');
-    await expectError(alice.send(new ListUsersCommand({})), 'AccessDenied');
+    await expectAwsError(alice.send(new ListUsersCommand({})), 'AccessDenied');
 
     await root.send(new AttachUserPolicyCommand({ UserName: 'alice', PolicyArn: IAM_READ_ONLY }));
     const users = (await alice.send(new ListUsersCommand({}))).Users!;
     assert.ok(users.some((user) => user.UserName === 'alice'));
-    const readOnly = await expectError(alice.send(new CreateUserCommand({ UserName: 'made-by-alice' })), 'AccessDenied');
+    const readOnly = await expectAwsError(alice.send(new CreateUserCommand({ UserName: 'made-by-alice' })), 'AccessDenied');
     assert.match(readOnly.message, new RegExp(`User: arn:aws:iam::${account}:user/alice is not authorized to perform: iam:CreateUser`));
 
     await root.send(new AttachUserPolicyCommand({ UserName: 'alice', PolicyArn: ADMIN }));
@@ -294,17 +302,17 @@ describe('attachments', () => {
     assert.equal((await root.send(new GetPolicyCommand({ PolicyArn: ADMIN }))).Policy?.AttachmentCount, 1);
 
     await root.send(new DetachUserPolicyCommand({ UserName: 'alice', PolicyArn: ADMIN }));
-    await expectError(alice.send(new CreateUserCommand({ UserName: 'made-by-alice-2' })), 'AccessDenied');
+    await expectAwsError(alice.send(new CreateUserCommand({ UserName: 'made-by-alice-2' })), 'AccessDenied');
     await alice.send(new ListUsersCommand({}));
     await root.send(new DetachUserPolicyCommand({ UserName: 'alice', PolicyArn: IAM_READ_ONLY }));
-    await expectError(alice.send(new ListUsersCommand({})), 'AccessDenied');
+    await expectAwsError(alice.send(new ListUsersCommand({})), 'AccessDenied');
     alice.destroy();
   });
 
   it('a user without permission is denied; an allowing inline policy lets another user attach', async () => {
     const { client: mallory } = await userClient('mallory');
     await putUser('target');
-    const denied = await expectError(mallory.send(new AttachUserPolicyCommand({ UserName: 'target', PolicyArn: ADMIN })), 'AccessDenied');
+    const denied = await expectAwsError(mallory.send(new AttachUserPolicyCommand({ UserName: 'target', PolicyArn: ADMIN })), 'AccessDenied');
     assert.match(denied.message, new RegExp(`iam:AttachUserPolicy on resource: arn:aws:iam::${account}:user/target`));
     assert.deepEqual((await root.send(new ListAttachedUserPoliciesCommand({ UserName: 'target' }))).AttachedPolicies, []);
 
@@ -317,7 +325,7 @@ describe('attachments', () => {
     });
     const { client: operator } = await userClient('operator', { AttachS3ReadOnly: scoped });
     await operator.send(new AttachUserPolicyCommand({ UserName: 'target', PolicyArn: S3_READ_ONLY }));
-    await expectError(operator.send(new AttachUserPolicyCommand({ UserName: 'target', PolicyArn: ADMIN })), 'AccessDenied');
+    await expectAwsError(operator.send(new AttachUserPolicyCommand({ UserName: 'target', PolicyArn: ADMIN })), 'AccessDenied');
     assert.deepEqual((await root.send(new ListAttachedUserPoliciesCommand({ UserName: 'target' }))).AttachedPolicies, [{ PolicyName: 'AmazonS3ReadOnlyAccess', PolicyArn: S3_READ_ONLY }]);
     mallory.destroy();
     operator.destroy();
@@ -329,7 +337,7 @@ describe('attachments', () => {
     for (let n = 0; n < 10; n++) arns.push((await createPolicy(`Quota${n}`, allow(`s3:Action${n}`))).Arn!);
     for (const arn of arns) await root.send(new AttachUserPolicyCommand({ UserName: 'collector', PolicyArn: arn }));
     await root.send(new AttachUserPolicyCommand({ UserName: 'collector', PolicyArn: arns[0] }));
-    const overQuota = await expectError(root.send(new AttachUserPolicyCommand({ UserName: 'collector', PolicyArn: ADMIN })), 'LimitExceeded');
+    const overQuota = await expectAwsError(root.send(new AttachUserPolicyCommand({ UserName: 'collector', PolicyArn: ADMIN })), 'LimitExceeded');
     assert.equal(overQuota.message, 'Cannot exceed quota for PoliciesPerUser: 10');
 
     const paged = await allPages(async (marker) => {
@@ -340,15 +348,15 @@ describe('attachments', () => {
     assert.deepEqual(paged.items.map((policy) => policy.PolicyArn).sort(), [...arns].sort());
 
     const unknown = `arn:aws:iam::${account}:policy/Unknown`;
-    const notAttachable = await expectError(root.send(new AttachUserPolicyCommand({ UserName: 'collector', PolicyArn: unknown })), 'NoSuchEntity');
+    const notAttachable = await expectAwsError(root.send(new AttachUserPolicyCommand({ UserName: 'collector', PolicyArn: unknown })), 'NoSuchEntity');
     assert.equal(notAttachable.message, `Policy ${unknown} does not exist or is not attachable.`);
-    const notAttached = await expectError(root.send(new DetachUserPolicyCommand({ UserName: 'collector', PolicyArn: ADMIN })), 'NoSuchEntity');
+    const notAttached = await expectAwsError(root.send(new DetachUserPolicyCommand({ UserName: 'collector', PolicyArn: ADMIN })), 'NoSuchEntity');
     assert.equal(notAttached.message, `Policy ${ADMIN} was not found.`);
-    const noUser = await expectError(root.send(new AttachUserPolicyCommand({ UserName: 'nobody', PolicyArn: ADMIN })), 'NoSuchEntity');
+    const noUser = await expectAwsError(root.send(new AttachUserPolicyCommand({ UserName: 'nobody', PolicyArn: ADMIN })), 'NoSuchEntity');
     assert.equal(noUser.message, 'The user with name nobody cannot be found.');
-    await expectError(root.send(new ListAttachedUserPoliciesCommand({ UserName: 'nobody' })), 'NoSuchEntity');
+    await expectAwsError(root.send(new ListAttachedUserPoliciesCommand({ UserName: 'nobody' })), 'NoSuchEntity');
 
-    const inUse = await expectError(root.send(new DeletePolicyCommand({ PolicyArn: arns[0] })), 'DeleteConflict');
+    const inUse = await expectAwsError(root.send(new DeletePolicyCommand({ PolicyArn: arns[0] })), 'DeleteConflict');
     assert.equal(inUse.message, 'Cannot delete a policy attached to entities.');
   });
 
@@ -359,10 +367,10 @@ describe('attachments', () => {
     await root.send(new AttachUserPolicyCommand({ UserName: 'vic', PolicyArn: arn }));
 
     await vic.send(new GetPolicyCommand({ PolicyArn: arn }));
-    await expectError(vic.send(new ListPoliciesCommand({ Scope: 'Local' })), 'AccessDenied');
+    await expectAwsError(vic.send(new ListPoliciesCommand({ Scope: 'Local' })), 'AccessDenied');
     await root.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v2' }));
     await vic.send(new ListPoliciesCommand({ Scope: 'Local' }));
-    await expectError(vic.send(new GetPolicyCommand({ PolicyArn: arn })), 'AccessDenied');
+    await expectAwsError(vic.send(new GetPolicyCommand({ PolicyArn: arn })), 'AccessDenied');
     await root.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' }));
     await vic.send(new GetPolicyCommand({ PolicyArn: arn }));
     vic.destroy();
@@ -371,13 +379,13 @@ describe('attachments', () => {
   it('groups: an attached policy applies to the members', async () => {
     const { client: gina } = await userClient('gina');
     await putGroup('readers', ['gina']);
-    await expectError(gina.send(new ListPoliciesCommand({ Scope: 'Local' })), 'AccessDenied');
+    await expectAwsError(gina.send(new ListPoliciesCommand({ Scope: 'Local' })), 'AccessDenied');
     await root.send(new AttachGroupPolicyCommand({ GroupName: 'readers', PolicyArn: IAM_READ_ONLY }));
     await gina.send(new ListPoliciesCommand({ Scope: 'Local' }));
     assert.deepEqual((await root.send(new ListAttachedGroupPoliciesCommand({ GroupName: 'readers' }))).AttachedPolicies, [{ PolicyName: 'IAMReadOnlyAccess', PolicyArn: IAM_READ_ONLY }]);
     await root.send(new DetachGroupPolicyCommand({ GroupName: 'readers', PolicyArn: IAM_READ_ONLY }));
-    await expectError(gina.send(new ListPoliciesCommand({ Scope: 'Local' })), 'AccessDenied');
-    const noGroup = await expectError(root.send(new AttachGroupPolicyCommand({ GroupName: 'nogroup', PolicyArn: ADMIN })), 'NoSuchEntity');
+    await expectAwsError(gina.send(new ListPoliciesCommand({ Scope: 'Local' })), 'AccessDenied');
+    const noGroup = await expectAwsError(root.send(new AttachGroupPolicyCommand({ GroupName: 'nogroup', PolicyArn: ADMIN })), 'NoSuchEntity');
     assert.equal(noGroup.message, 'The group with name nogroup cannot be found.');
     gina.destroy();
   });
@@ -393,12 +401,12 @@ describe('attachments', () => {
 
     const fillers = server.app.library.awsManaged.list().slice(0, 8).map((policy) => policy.arn);
     for (const arn of fillers) await root.send(new AttachRolePolicyCommand({ RoleName: 'app-role', PolicyArn: arn }));
-    const overQuota = await expectError(root.send(new AttachRolePolicyCommand({ RoleName: 'app-role', PolicyArn: ADMIN })), 'LimitExceeded');
+    const overQuota = await expectAwsError(root.send(new AttachRolePolicyCommand({ RoleName: 'app-role', PolicyArn: ADMIN })), 'LimitExceeded');
     assert.equal(overQuota.message, 'Cannot exceed quota for PoliciesPerRole: 10');
     for (const arn of fillers) await root.send(new DetachRolePolicyCommand({ RoleName: 'app-role', PolicyArn: arn }));
     await root.send(new DetachRolePolicyCommand({ RoleName: 'app-role', PolicyArn: SSM_CORE }));
     assert.deepEqual((await root.send(new ListAttachedRolePoliciesCommand({ RoleName: 'app-role' }))).AttachedPolicies?.map((policy) => policy.PolicyName), ['AmazonEC2RoleforSSM']);
-    const noRole = await expectError(root.send(new AttachRolePolicyCommand({ RoleName: 'norole', PolicyArn: ADMIN })), 'NoSuchEntity');
+    const noRole = await expectAwsError(root.send(new AttachRolePolicyCommand({ RoleName: 'norole', PolicyArn: ADMIN })), 'NoSuchEntity');
     assert.equal(noRole.message, 'The role with name norole cannot be found.');
   });
 
@@ -437,7 +445,7 @@ describe('attachments', () => {
     const attachedOnly = await root.send(new ListPoliciesCommand({ Scope: 'Local', OnlyAttached: true }));
     assert.ok(attachedOnly.Policies?.some((item) => item.Arn === arn));
     assert.ok(!attachedOnly.Policies?.some((item) => item.AttachmentCount === 0));
-    await expectError(root.send(new ListEntitiesForPolicyCommand({ PolicyArn: `arn:aws:iam::${account}:policy/Nope` })), 'NoSuchEntity');
+    await expectAwsError(root.send(new ListEntitiesForPolicyCommand({ PolicyArn: `arn:aws:iam::${account}:policy/Nope` })), 'NoSuchEntity');
   });
 });
 
@@ -451,11 +459,11 @@ describe('permissions boundaries', () => {
     await root.send(new PutUserPermissionsBoundaryCommand({ UserName: 'bob', PermissionsBoundary: boundary }));
     await bob.send(new ListPoliciesCommand({ Scope: 'Local' }));
     await bob.send(new GetPolicyCommand({ PolicyArn: boundary }));
-    const limited = await expectError(bob.send(new CreatePolicyCommand({ PolicyName: 'ByBob', PolicyDocument: allow('s3:*') })), 'AccessDenied');
+    const limited = await expectAwsError(bob.send(new CreatePolicyCommand({ PolicyName: 'ByBob', PolicyDocument: allow('s3:*') })), 'AccessDenied');
     assert.match(limited.message, /permissions boundary/);
-    await expectError(bob.send(new DeleteUserPermissionsBoundaryCommand({ UserName: 'bob' })), 'AccessDenied');
+    await expectAwsError(bob.send(new DeleteUserPermissionsBoundaryCommand({ UserName: 'bob' })), 'AccessDenied');
 
-    const inUse = await expectError(root.send(new DeletePolicyCommand({ PolicyArn: boundary })), 'DeleteConflict');
+    const inUse = await expectAwsError(root.send(new DeletePolicyCommand({ PolicyArn: boundary })), 'DeleteConflict');
     assert.equal(inUse.message, 'Cannot delete a policy attached to entities.');
     assert.deepEqual((await root.send(new ListEntitiesForPolicyCommand({ PolicyArn: boundary }))).PolicyUsers?.map((user) => user.UserName), ['bob']);
 
@@ -470,14 +478,14 @@ describe('permissions boundaries', () => {
     await root.send(new AttachUserPolicyCommand({ UserName: 'carol', PolicyArn: ADMIN }));
     await root.send(new PutUserPermissionsBoundaryCommand({ UserName: 'carol', PermissionsBoundary: IAM_READ_ONLY }));
     await carol.send(new ListAttachedUserPoliciesCommand({ UserName: 'carol' }));
-    await expectError(carol.send(new CreatePolicyCommand({ PolicyName: 'ByCarol', PolicyDocument: allow('s3:*') })), 'AccessDenied');
+    await expectAwsError(carol.send(new CreatePolicyCommand({ PolicyName: 'ByCarol', PolicyDocument: allow('s3:*') })), 'AccessDenied');
     assert.equal((await root.send(new GetPolicyCommand({ PolicyArn: IAM_READ_ONLY }))).Policy?.PermissionsBoundaryUsageCount, 1);
     assert.deepEqual((await root.send(new GetUserCommand({ UserName: 'carol' }))).User?.PermissionsBoundary, { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: IAM_READ_ONLY });
 
     const missing = `arn:aws:iam::${account}:policy/NoBoundary`;
-    const scope = await expectError(root.send(new PutUserPermissionsBoundaryCommand({ UserName: 'carol', PermissionsBoundary: missing })), 'NoSuchEntity');
+    const scope = await expectAwsError(root.send(new PutUserPermissionsBoundaryCommand({ UserName: 'carol', PermissionsBoundary: missing })), 'NoSuchEntity');
     assert.equal(scope.message, `Scope ARN: ${missing} does not exist or is not attachable.`);
-    await expectError(root.send(new PutUserPermissionsBoundaryCommand({ UserName: 'nobody', PermissionsBoundary: IAM_READ_ONLY })), 'NoSuchEntity');
+    await expectAwsError(root.send(new PutUserPermissionsBoundaryCommand({ UserName: 'nobody', PermissionsBoundary: IAM_READ_ONLY })), 'NoSuchEntity');
 
     await putRole('bounded-role');
     await root.send(new PutRolePermissionsBoundaryCommand({ RoleName: 'bounded-role', PermissionsBoundary: S3_READ_ONLY }));
@@ -485,7 +493,7 @@ describe('permissions boundaries', () => {
     await root.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: 'bounded-role' }));
     assert.equal((await root.send(new GetRoleCommand({ RoleName: 'bounded-role' }))).Role?.PermissionsBoundary, undefined);
     await root.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: 'bounded-role' }));
-    await expectError(root.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: 'norole' })), 'NoSuchEntity');
+    await expectAwsError(root.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: 'norole' })), 'NoSuchEntity');
     carol.destroy();
   });
 });

@@ -4,7 +4,7 @@
  * authorization of a non-root user (including iam:PassRole for AddRoleToInstanceProfile).
  */
 import {
-  AddRoleToInstanceProfileCommand, AttachRolePolicyCommand, CreateAccessKeyCommand, CreateInstanceProfileCommand, CreateRoleCommand, CreateUserCommand,
+  AddRoleToInstanceProfileCommand, AttachRolePolicyCommand, CreateInstanceProfileCommand, CreateRoleCommand,
   DeleteInstanceProfileCommand, DeleteRoleCommand, DeleteRolePolicyCommand, DetachRolePolicyCommand, GetInstanceProfileCommand, GetRoleCommand,
   ListInstanceProfileTagsCommand, ListInstanceProfilesCommand, ListInstanceProfilesForRoleCommand, ListRoleTagsCommand,
   ListRolesCommand, PutRolePolicyCommand, PutUserPolicyCommand, RemoveRoleFromInstanceProfileCommand, TagInstanceProfileCommand,
@@ -14,7 +14,8 @@ import {
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { expectAwsError, iamClient, startTestServer, stsClient, type Credentials, type TestServer } from './helpers/server.js';
+import { allow, createUserWithKey } from './helpers/iam.js';
+import { expectAwsError, iamClient, startTestServer, stsClient, type TestServer } from './helpers/server.js';
 
 const ACCOUNT = '000000000000';
 const ec2Trust = JSON.stringify({
@@ -25,26 +26,9 @@ const accountTrust = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole' }],
 });
-const allow = (action: string | string[], resource: string | string[] = '*') =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
 
 let server: TestServer;
 let iam: IAMClient;
-
-/** The JS SDK names a modeled IAM error `<Code>Exception`; the wire code is checked as well. */
-const MODELED = new Set(['NoSuchEntity', 'EntityAlreadyExists', 'DeleteConflict', 'LimitExceeded', 'MalformedPolicyDocument', 'InvalidInput']);
-async function expectError(call: Promise<unknown>, code: string): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  const error = await expectAwsError(call, MODELED.has(code) ? `${code}Exception` : code);
-  assert.equal((error as { Code?: string }).Code, code);
-  return error;
-}
-
-async function createUserWithKey(name: string, policy?: string): Promise<Credentials> {
-  await iam.send(new CreateUserCommand({ UserName: name }));
-  if (policy) await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'p', PolicyDocument: policy }));
-  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-}
 
 before(async () => {
   server = await startTestServer();
@@ -82,31 +66,31 @@ describe('CreateRole and GetRole', () => {
 
   it('refuses a second role of the same name, whatever its case', async () => {
     await iam.send(new CreateRoleCommand({ RoleName: 'dup', AssumeRolePolicyDocument: ec2Trust }));
-    const error = await expectError(iam.send(new CreateRoleCommand({ RoleName: 'DUP', AssumeRolePolicyDocument: ec2Trust })), 'EntityAlreadyExists');
+    const error = await expectAwsError(iam.send(new CreateRoleCommand({ RoleName: 'DUP', AssumeRolePolicyDocument: ec2Trust })), 'EntityAlreadyExists');
     assert.equal(error.message, 'Role with name DUP already exists.');
     assert.equal(error.$metadata?.httpStatusCode, 409);
   });
 
   it('answers NoSuchEntity for a role that does not exist', async () => {
-    const error = await expectError(iam.send(new GetRoleCommand({ RoleName: 'ghost' })), 'NoSuchEntity');
+    const error = await expectAwsError(iam.send(new GetRoleCommand({ RoleName: 'ghost' })), 'NoSuchEntity');
     assert.equal(error.message, 'The role with name ghost cannot be found.');
     assert.equal(error.$metadata?.httpStatusCode, 404);
   });
 
   it('validates the trust policy: grammar, then the 2,048-character quota', async () => {
-    await expectError(iam.send(new CreateRoleCommand({ RoleName: 'bad-trust', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":' })), 'MalformedPolicyDocument');
+    await expectAwsError(iam.send(new CreateRoleCommand({ RoleName: 'bad-trust', AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":' })), 'MalformedPolicyDocument');
     const principals = Array.from({ length: 80 }, (_, index) => `arn:aws:iam::${String(100000000000 + index)}:root`);
     const big = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principals }, Action: 'sts:AssumeRole' }] });
     assert.ok(big.length > 2048);
-    const error = await expectError(iam.send(new CreateRoleCommand({ RoleName: 'big-trust', AssumeRolePolicyDocument: big })), 'LimitExceeded');
+    const error = await expectAwsError(iam.send(new CreateRoleCommand({ RoleName: 'big-trust', AssumeRolePolicyDocument: big })), 'LimitExceeded');
     assert.equal(error.message, 'Cannot exceed quota for ACLSizePerRole: 2048');
-    await expectError(iam.send(new GetRoleCommand({ RoleName: 'big-trust' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new GetRoleCommand({ RoleName: 'big-trust' })), 'NoSuchEntity');
   });
 
   it('takes MaxSessionDuration between 3600 and 43200 seconds', async () => {
-    const error = await expectError(iam.send(new CreateRoleCommand({ RoleName: 'short', AssumeRolePolicyDocument: ec2Trust, MaxSessionDuration: 900 })), 'ValidationError');
+    const error = await expectAwsError(iam.send(new CreateRoleCommand({ RoleName: 'short', AssumeRolePolicyDocument: ec2Trust, MaxSessionDuration: 900 })), 'ValidationError');
     assert.match(error.message, /maxSessionDuration.*greater than or equal to 3600/);
-    await expectError(iam.send(new CreateRoleCommand({ RoleName: 'long', AssumeRolePolicyDocument: ec2Trust, MaxSessionDuration: 43201 })), 'ValidationError');
+    await expectAwsError(iam.send(new CreateRoleCommand({ RoleName: 'long', AssumeRolePolicyDocument: ec2Trust, MaxSessionDuration: 43201 })), 'ValidationError');
     await iam.send(new CreateRoleCommand({ RoleName: 'twelve-hours', AssumeRolePolicyDocument: ec2Trust, MaxSessionDuration: 43200 }));
     assert.equal((await iam.send(new GetRoleCommand({ RoleName: 'twelve-hours' }))).Role!.MaxSessionDuration, 43200);
   });
@@ -118,7 +102,7 @@ describe('CreateRole and GetRole', () => {
     const got = (await iam.send(new GetRoleCommand({ RoleName: 'bounded' }))).Role!;
     assert.deepEqual(got.PermissionsBoundary, { PermissionsBoundaryType: 'PermissionsBoundaryPolicy', PermissionsBoundaryArn: boundary });
     const missing = `arn:aws:iam::${ACCOUNT}:policy/NoSuchBoundary`;
-    const error = await expectError(iam.send(new CreateRoleCommand({ RoleName: 'unbounded', AssumeRolePolicyDocument: ec2Trust, PermissionsBoundary: missing })), 'NoSuchEntity');
+    const error = await expectAwsError(iam.send(new CreateRoleCommand({ RoleName: 'unbounded', AssumeRolePolicyDocument: ec2Trust, PermissionsBoundary: missing })), 'NoSuchEntity');
     assert.match(error.message, /NoSuchBoundary does not exist or is not attachable/);
   });
 });
@@ -164,13 +148,13 @@ describe('UpdateRole, UpdateRoleDescription, UpdateAssumeRolePolicy', () => {
     role = (await iam.send(new GetRoleCommand({ RoleName: 'changing' }))).Role!;
     assert.equal(role.Description, 'first');
     assert.equal(role.MaxSessionDuration, 10800);
-    await expectError(iam.send(new UpdateRoleCommand({ RoleName: 'changing', MaxSessionDuration: 60 })), 'ValidationError');
+    await expectAwsError(iam.send(new UpdateRoleCommand({ RoleName: 'changing', MaxSessionDuration: 60 })), 'ValidationError');
 
     const described = await iam.send(new UpdateRoleDescriptionCommand({ RoleName: 'changing', Description: 'second' }));
     assert.equal(described.Role!.Description, 'second');
     assert.equal(described.Role!.RoleName, 'changing');
     assert.equal((await iam.send(new GetRoleCommand({ RoleName: 'changing' }))).Role!.Description, 'second');
-    await expectError(iam.send(new UpdateRoleCommand({ RoleName: 'ghost', Description: 'x' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new UpdateRoleCommand({ RoleName: 'ghost', Description: 'x' })), 'NoSuchEntity');
   });
 
   it('replaces the trust policy with a valid one only', async () => {
@@ -178,8 +162,8 @@ describe('UpdateRole, UpdateRoleDescription, UpdateAssumeRolePolicy', () => {
     await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'retrusted', PolicyDocument: accountTrust }));
     const role = (await iam.send(new GetRoleCommand({ RoleName: 'retrusted' }))).Role!;
     assert.equal(decodeURIComponent(role.AssumeRolePolicyDocument!), accountTrust);
-    await expectError(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'retrusted', PolicyDocument: 'not json' })), 'MalformedPolicyDocument');
-    await expectError(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'ghost', PolicyDocument: accountTrust })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'retrusted', PolicyDocument: 'not json' })), 'MalformedPolicyDocument');
+    await expectAwsError(iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: 'ghost', PolicyDocument: accountTrust })), 'NoSuchEntity');
   });
 });
 
@@ -200,9 +184,9 @@ describe('role tags', () => {
     assert.deepEqual((await iam.send(new ListRoleTagsCommand({ RoleName: 'tagged' }))).Tags, []);
     assert.equal((await iam.send(new GetRoleCommand({ RoleName: 'tagged' }))).Role!.Tags, undefined);
 
-    await expectError(iam.send(new TagRoleCommand({ RoleName: 'ghost', Tags: [{ Key: 'a', Value: 'b' }] })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new TagRoleCommand({ RoleName: 'ghost', Tags: [{ Key: 'a', Value: 'b' }] })), 'NoSuchEntity');
     const tooMany = Array.from({ length: 51 }, (_, index) => ({ Key: `k${index}`, Value: 'v' }));
-    await expectError(iam.send(new TagRoleCommand({ RoleName: 'tagged', Tags: tooMany })), 'LimitExceeded');
+    await expectAwsError(iam.send(new TagRoleCommand({ RoleName: 'tagged', Tags: tooMany })), 'LimitExceeded');
   });
 });
 
@@ -211,25 +195,25 @@ describe('DeleteRole', () => {
     await iam.send(new CreateRoleCommand({ RoleName: 'doomed', AssumeRolePolicyDocument: ec2Trust }));
     await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'doomed-profile' }));
     await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'doomed-profile', RoleName: 'doomed' }));
-    let error = await expectError(iam.send(new DeleteRoleCommand({ RoleName: 'doomed' })), 'DeleteConflict');
+    let error = await expectAwsError(iam.send(new DeleteRoleCommand({ RoleName: 'doomed' })), 'DeleteConflict');
     assert.equal(error.message, 'Cannot delete entity, must remove roles from instance profile first.');
     assert.equal(error.$metadata?.httpStatusCode, 409);
     await iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: 'doomed-profile', RoleName: 'doomed' }));
 
     const managed = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'doomed', PolicyArn: managed }));
-    error = await expectError(iam.send(new DeleteRoleCommand({ RoleName: 'doomed' })), 'DeleteConflict');
+    error = await expectAwsError(iam.send(new DeleteRoleCommand({ RoleName: 'doomed' })), 'DeleteConflict');
     assert.equal(error.message, 'Cannot delete entity, must detach all policies first.');
     await iam.send(new DetachRolePolicyCommand({ RoleName: 'doomed', PolicyArn: managed }));
 
     await iam.send(new PutRolePolicyCommand({ RoleName: 'doomed', PolicyName: 'inline', PolicyDocument: allow('s3:GetObject') }));
-    error = await expectError(iam.send(new DeleteRoleCommand({ RoleName: 'doomed' })), 'DeleteConflict');
+    error = await expectAwsError(iam.send(new DeleteRoleCommand({ RoleName: 'doomed' })), 'DeleteConflict');
     assert.equal(error.message, 'Cannot delete entity, must delete policies first.');
     await iam.send(new DeleteRolePolicyCommand({ RoleName: 'doomed', PolicyName: 'inline' }));
 
     await iam.send(new DeleteRoleCommand({ RoleName: 'DOOMED' }));
-    await expectError(iam.send(new GetRoleCommand({ RoleName: 'doomed' })), 'NoSuchEntity');
-    await expectError(iam.send(new DeleteRoleCommand({ RoleName: 'doomed' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new GetRoleCommand({ RoleName: 'doomed' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new DeleteRoleCommand({ RoleName: 'doomed' })), 'NoSuchEntity');
     // the name is free again
     await iam.send(new CreateRoleCommand({ RoleName: 'doomed', AssumeRolePolicyDocument: ec2Trust }));
   });
@@ -243,7 +227,7 @@ describe('instance profiles', () => {
     assert.equal(created.Path, '/apps/');
     assert.deepEqual(created.Roles, []);
     assert.deepEqual(created.Tags, [{ Key: 'env', Value: 'prod' }]);
-    const duplicate = await expectError(iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'WEB-PROFILE' })), 'EntityAlreadyExists');
+    const duplicate = await expectAwsError(iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'WEB-PROFILE' })), 'EntityAlreadyExists');
     assert.equal(duplicate.message, 'Instance Profile WEB-PROFILE already exists.');
 
     await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'web-profile', RoleName: 'web-server' }));
@@ -261,32 +245,32 @@ describe('instance profiles', () => {
     assert.deepEqual(role.Tags, [{ Key: 'team', Value: 'web' }]);
 
     await iam.send(new CreateRoleCommand({ RoleName: 'second-role', AssumeRolePolicyDocument: ec2Trust }));
-    const full = await expectError(iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'web-profile', RoleName: 'second-role' })), 'LimitExceeded');
+    const full = await expectAwsError(iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'web-profile', RoleName: 'second-role' })), 'LimitExceeded');
     assert.equal(full.message, 'Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1');
-    await expectError(iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'web-profile', RoleName: 'web-server' })), 'LimitExceeded');
-    await expectError(iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'web-profile', RoleName: 'ghost' })), 'NoSuchEntity');
-    const noProfile = await expectError(iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'ghost', RoleName: 'web-server' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'web-profile', RoleName: 'web-server' })), 'LimitExceeded');
+    await expectAwsError(iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'web-profile', RoleName: 'ghost' })), 'NoSuchEntity');
+    const noProfile = await expectAwsError(iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'ghost', RoleName: 'web-server' })), 'NoSuchEntity');
     assert.equal(noProfile.message, 'Instance Profile ghost cannot be found.');
 
     const forRole = await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'web-server' }));
     assert.deepEqual(forRole.InstanceProfiles!.map((item) => item.InstanceProfileName), ['web-profile']);
     assert.equal(forRole.InstanceProfiles![0]!.Roles![0]!.RoleName, 'web-server');
     assert.deepEqual((await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'second-role' }))).InstanceProfiles, []);
-    await expectError(iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'ghost' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'ghost' })), 'NoSuchEntity');
   });
 
   it('removes the role, refuses to delete a profile that holds one, and deletes', async () => {
     await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'short-lived' }));
     await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'short-lived', RoleName: 'second-role' }));
-    const conflict = await expectError(iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: 'short-lived' })), 'DeleteConflict');
+    const conflict = await expectAwsError(iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: 'short-lived' })), 'DeleteConflict');
     assert.equal(conflict.message, 'Cannot delete entity, must remove roles from instance profile first.');
-    await expectError(iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: 'short-lived', RoleName: 'web-server' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: 'short-lived', RoleName: 'web-server' })), 'NoSuchEntity');
     await iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: 'short-lived', RoleName: 'second-role' }));
     assert.deepEqual((await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'short-lived' }))).InstanceProfile!.Roles, []);
     await iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: 'short-lived' }));
-    const gone = await expectError(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'short-lived' })), 'NoSuchEntity');
+    const gone = await expectAwsError(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'short-lived' })), 'NoSuchEntity');
     assert.equal(gone.message, 'Instance Profile short-lived cannot be found.');
-    await expectError(iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: 'short-lived' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: 'short-lived' })), 'NoSuchEntity');
   });
 
   it('pages through instance profiles in name order, without their tags', async () => {
@@ -312,30 +296,30 @@ describe('instance profiles', () => {
       [{ Key: 'ENV', Value: 'staging' }, { Key: 'cost', Value: '42' }]);
     await iam.send(new UntagInstanceProfileCommand({ InstanceProfileName: 'web-profile', TagKeys: ['env'] }));
     assert.deepEqual((await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'web-profile' }))).InstanceProfile!.Tags, [{ Key: 'cost', Value: '42' }]);
-    await expectError(iam.send(new ListInstanceProfileTagsCommand({ InstanceProfileName: 'ghost' })), 'NoSuchEntity');
+    await expectAwsError(iam.send(new ListInstanceProfileTagsCommand({ InstanceProfileName: 'ghost' })), 'NoSuchEntity');
   });
 });
 
 describe('authorization', () => {
   it('denies a user without permission and allows one with an inline policy on the role ARN', async () => {
-    const nobody = await createUserWithKey('nobody');
-    const denied = await expectError(iamClient(server, nobody).send(new GetRoleCommand({ RoleName: 'web-server' })), 'AccessDenied');
+    const nobody = await createUserWithKey(server, 'nobody');
+    const denied = await expectAwsError(iamClient(server, nobody).send(new GetRoleCommand({ RoleName: 'web-server' })), 'AccessDenied');
     assert.equal(denied.$metadata?.httpStatusCode, 403);
     assert.match(denied.message, /user\/nobody is not authorized to perform: iam:GetRole on resource: .*role\/apps\/web-server/);
-    await expectError(iamClient(server, nobody).send(new CreateRoleCommand({ RoleName: 'sneaky', AssumeRolePolicyDocument: ec2Trust })), 'AccessDenied');
-    await expectError(iamClient(server, nobody).send(new ListRolesCommand({})), 'AccessDenied');
+    await expectAwsError(iamClient(server, nobody).send(new CreateRoleCommand({ RoleName: 'sneaky', AssumeRolePolicyDocument: ec2Trust })), 'AccessDenied');
+    await expectAwsError(iamClient(server, nobody).send(new ListRolesCommand({})), 'AccessDenied');
 
-    const reader = await createUserWithKey('role-reader', allow('iam:GetRole', `arn:aws:iam::${ACCOUNT}:role/apps/*`));
+    const reader = await createUserWithKey(server, 'role-reader', allow('iam:GetRole', `arn:aws:iam::${ACCOUNT}:role/apps/*`));
     const got = await iamClient(server, reader).send(new GetRoleCommand({ RoleName: 'web-server' }));
     assert.equal(got.Role!.RoleName, 'web-server');
     // the policy names the /apps/ path only
-    await expectError(iamClient(server, reader).send(new GetRoleCommand({ RoleName: 'second-role' })), 'AccessDenied');
+    await expectAwsError(iamClient(server, reader).send(new GetRoleCommand({ RoleName: 'second-role' })), 'AccessDenied');
   });
 
   it('needs iam:PassRole on the role to add it to an instance profile', async () => {
     await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'pass-profile' }));
-    const adder = await createUserWithKey('adder', allow('iam:AddRoleToInstanceProfile'));
-    const denied = await expectError(
+    const adder = await createUserWithKey(server, 'adder', allow('iam:AddRoleToInstanceProfile'));
+    const denied = await expectAwsError(
       iamClient(server, adder).send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'pass-profile', RoleName: 'second-role' })), 'AccessDenied');
     assert.match(denied.message, /iam:PassRole/);
     assert.deepEqual((await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'pass-profile' }))).InstanceProfile!.Roles, []);
@@ -356,7 +340,7 @@ describe('authorization', () => {
 
   it('records the role\'s last use when it is assumed', async () => {
     await iam.send(new CreateRoleCommand({ RoleName: 'assumable', AssumeRolePolicyDocument: accountTrust }));
-    const assumer = await createUserWithKey('assumer', allow('sts:AssumeRole'));
+    const assumer = await createUserWithKey(server, 'assumer', allow('sts:AssumeRole'));
     await stsClient(server, assumer).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/assumable`, RoleSessionName: 'once' }));
     const lastUsed = (await iam.send(new GetRoleCommand({ RoleName: 'assumable' }))).Role!.RoleLastUsed!;
     assert.ok(lastUsed.LastUsedDate instanceof Date);

@@ -7,16 +7,15 @@ import {
   CreateAccessKeyCommand, CreateGroupCommand, CreateUserCommand, DeleteAccessKeyCommand, DeleteUserCommand, GetAccessKeyLastUsedCommand,
   GetGroupCommand, GetUserCommand, IAMClient, ListAccessKeysCommand, ListGroupsForUserCommand, ListUsersCommand, ListUserTagsCommand,
   AddUserToGroupCommand, RemoveUserFromGroupCommand, TagUserCommand, UntagUserCommand, UpdateAccessKeyCommand, UpdateUserCommand,
-  PutUserPolicyCommand, DeleteUserPolicyCommand, AttachUserPolicyCommand, DetachUserPolicyCommand, CreateRoleCommand, PutRolePolicyCommand,
+  DeleteUserPolicyCommand, AttachUserPolicyCommand, DetachUserPolicyCommand, CreateRoleCommand, PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { expectAwsError, iamClient, startTestServer, stsClient, type Credentials, type TestServer } from './helpers/server.js';
+import { allow, createUserWithKey, putUserPolicy } from './helpers/iam.js';
+import { expectAwsError, iamClient, startTestServer, stsClient, type TestServer } from './helpers/server.js';
 
 const ACCOUNT = '000000000000';
-const allow = (action: string | string[], resource: string | string[]): string =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
 
 let server: TestServer;
 let iam: IAMClient;
@@ -26,15 +25,6 @@ before(async () => {
   iam = iamClient(server);
 });
 after(async () => { await server.close(); });
-
-const putUserPolicy = (userName: string, policyName: string, document: string) =>
-  iam.send(new PutUserPolicyCommand({ UserName: userName, PolicyName: policyName, PolicyDocument: document }));
-
-async function createUserWithKey(userName: string, path?: string): Promise<Credentials> {
-  await iam.send(new CreateUserCommand({ UserName: userName, ...(path ? { Path: path } : {}) }));
-  const key = (await iam.send(new CreateAccessKeyCommand({ UserName: userName }))).AccessKey!;
-  return { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
-}
 
 describe('IAM users', () => {
   it('creates a user with a path, tags and a permissions boundary, and returns it from GetUser', async () => {
@@ -64,7 +54,7 @@ describe('IAM users', () => {
   it('refuses a permissions boundary that is not an existing managed policy, and bad names', async () => {
     const missing = `arn:aws:iam::${ACCOUNT}:policy/does-not-exist`;
     const error = await expectAwsError(iam.send(new CreateUserCommand({ UserName: 'bounded', PermissionsBoundary: missing })), 'NoSuchEntityException');
-    assert.equal(error.message, `Policy ${missing} does not exist or is not attachable.`);
+    assert.equal(error.message, `Scope ARN: ${missing} does not exist or is not attachable.`);
     await expectAwsError(iam.send(new GetUserCommand({ UserName: 'bounded' })), 'NoSuchEntityException');
     const invalid = await expectAwsError(iam.send(new CreateUserCommand({ UserName: 'has space' })), 'ValidationError');
     assert.match(invalid.message, /at 'userName' failed to satisfy constraint/);
@@ -124,7 +114,7 @@ describe('IAM users', () => {
   });
 
   it('renames and moves a user, carrying its group memberships and access keys along', async () => {
-    const credentials = await createUserWithKey('bob');
+    const credentials = await createUserWithKey(server, 'bob');
     await iam.send(new CreateGroupCommand({ GroupName: 'rename-crew' }));
     await iam.send(new AddUserToGroupCommand({ GroupName: 'rename-crew', UserName: 'bob' }));
     const original = (await iam.send(new GetUserCommand({ UserName: 'bob' }))).User!;
@@ -152,7 +142,7 @@ describe('IAM users', () => {
   });
 
   it('refuses to delete a user that still has access keys, policies or groups, with AWS messages', async () => {
-    const credentials = await createUserWithKey('carol');
+    const credentials = await createUserWithKey(server, 'carol');
     const conflict = async (message: string): Promise<void> => {
       const error = await expectAwsError(iam.send(new DeleteUserCommand({ UserName: 'carol' })), 'DeleteConflictException');
       assert.equal(error.message, message);
@@ -161,7 +151,7 @@ describe('IAM users', () => {
     await conflict('Cannot delete entity, must delete access keys first.');
     await iam.send(new DeleteAccessKeyCommand({ UserName: 'carol', AccessKeyId: credentials.accessKeyId }));
 
-    await putUserPolicy('carol', 'inline', allow('iam:GetUser', '*'));
+    await putUserPolicy(iam, 'carol', 'inline', allow('iam:GetUser', '*'));
     await conflict('Cannot delete entity, must delete policies first.');
     await iam.send(new DeleteUserPolicyCommand({ UserName: 'carol', PolicyName: 'inline' }));
 
@@ -214,7 +204,7 @@ describe('IAM access keys', () => {
   });
 
   it('refuses an inactive key at authentication and accepts it again once reactivated', async () => {
-    const credentials = await createUserWithKey('erin');
+    const credentials = await createUserWithKey(server, 'erin');
     const sts = stsClient(server, credentials);
     assert.equal((await sts.send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:iam::${ACCOUNT}:user/erin`);
 
@@ -235,7 +225,7 @@ describe('IAM access keys', () => {
   });
 
   it("does not let one user's name reach another user's key", async () => {
-    const franks = await createUserWithKey('frank');
+    const franks = await createUserWithKey(server, 'frank');
     await iam.send(new CreateUserCommand({ UserName: 'grace' }));
     await expectAwsError(iam.send(new UpdateAccessKeyCommand({ UserName: 'grace', AccessKeyId: franks.accessKeyId, Status: 'Inactive' })), 'NoSuchEntityException');
     await expectAwsError(iam.send(new DeleteAccessKeyCommand({ UserName: 'grace', AccessKeyId: franks.accessKeyId })), 'NoSuchEntityException');
@@ -245,7 +235,7 @@ describe('IAM access keys', () => {
 
 describe('IAM users: what a non-root user may do', () => {
   it('denies without a policy, allows with an inline policy, and applies the caller as the default user', async () => {
-    const credentials = await createUserWithKey('heidi');
+    const credentials = await createUserWithKey(server, 'heidi');
     const asHeidi = iamClient(server, credentials);
     const denied = await expectAwsError(asHeidi.send(new ListUsersCommand({})), 'AccessDenied');
     assert.match(denied.message, /arn:aws:iam::000000000000:user\/heidi/);
@@ -253,7 +243,7 @@ describe('IAM users: what a non-root user may do', () => {
     await expectAwsError(asHeidi.send(new GetUserCommand({})), 'AccessDenied');
 
     const self = `arn:aws:iam::${ACCOUNT}:user/\${aws:username}`;
-    await putUserPolicy('heidi', 'self-service', JSON.stringify({
+    await putUserPolicy(iam, 'heidi', 'self-service', JSON.stringify({
       Version: '2012-10-17',
       Statement: [
         { Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' },
@@ -273,20 +263,20 @@ describe('IAM users: what a non-root user may do', () => {
   });
 
   it('needs UpdateUser on the new name as well as the old one to rename', async () => {
-    const credentials = await createUserWithKey('ivan');
+    const credentials = await createUserWithKey(server, 'ivan');
     await iam.send(new CreateUserCommand({ UserName: 'rename-me' }));
-    await putUserPolicy('ivan', 'rename', allow('iam:UpdateUser', `arn:aws:iam::${ACCOUNT}:user/rename-me`));
+    await putUserPolicy(iam, 'ivan', 'rename', allow('iam:UpdateUser', `arn:aws:iam::${ACCOUNT}:user/rename-me`));
     const asIvan = iamClient(server, credentials);
     await expectAwsError(asIvan.send(new UpdateUserCommand({ UserName: 'rename-me', NewUserName: 'renamed' })), 'AccessDenied');
     assert.equal((await iam.send(new GetUserCommand({ UserName: 'rename-me' }))).User!.UserName, 'rename-me');
 
-    await putUserPolicy('ivan', 'rename', allow('iam:UpdateUser', [`arn:aws:iam::${ACCOUNT}:user/rename-me`, `arn:aws:iam::${ACCOUNT}:user/renamed`]));
+    await putUserPolicy(iam, 'ivan', 'rename', allow('iam:UpdateUser', [`arn:aws:iam::${ACCOUNT}:user/rename-me`, `arn:aws:iam::${ACCOUNT}:user/renamed`]));
     await asIvan.send(new UpdateUserCommand({ UserName: 'rename-me', NewUserName: 'renamed' }));
     assert.equal((await iam.send(new GetUserCommand({ UserName: 'renamed' }))).User!.UserName, 'renamed');
   });
 
   it('requires a role session to name the user, as it has no user of its own', async () => {
-    const credentials = await createUserWithKey('judy');
+    const credentials = await createUserWithKey(server, 'judy');
     await iam.send(new CreateRoleCommand({
       RoleName: 'judy-role',
       AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/judy` }, Action: 'sts:AssumeRole' }] }),

@@ -3,29 +3,23 @@
  * policies, expiry, tampering, GetSessionToken, GetAccessKeyInfo, and AWS's revoke-older-sessions
  * policy (both document forms, seconds and milliseconds).
  */
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, ListUsersCommand, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { AssumeRoleCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import { CreateAccessKeyCommand, CreateRoleCommand, DeleteRoleCommand, DeleteRolePolicyCommand, CreateUserCommand, ListUsersCommand, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, GetAccessKeyInfoCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { allow, createUserWithKey as createUser } from './helpers/iam.js';
 import { expectAwsError, iamClient, startTestServer, stsClient, type Credentials, type TestServer } from './helpers/server.js';
 
 const trustAccount = (account: string) => JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'sts:AssumeRole' }],
 });
-const allow = (action: string | string[], resource = '*') => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
 
 let server: TestServer;
 let alice: Credentials;
 
-async function createUserWithKey(name: string, policy?: string): Promise<Credentials> {
-  const iam = iamClient(server);
-  await iam.send(new CreateUserCommand({ UserName: name }));
-  if (policy) await iam.send(new PutUserPolicyCommand({ UserName: name, PolicyName: 'p', PolicyDocument: policy }));
-  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-}
+const createUserWithKey = (name: string, policy?: string): Promise<Credentials> => createUser(server, name, policy);
 
 async function assume(credentials: Credentials, roleName: string, extra: Partial<ConstructorParameters<typeof AssumeRoleCommand>[0]> = {}): Promise<Credentials> {
   const out = await stsClient(server, credentials).send(new AssumeRoleCommand({
@@ -135,6 +129,20 @@ describe('AssumeRole', () => {
     await expectAwsError(stsClient(server, { ...session, sessionToken: other.sessionToken! }).send(new GetCallerIdentityCommand({})), 'InvalidClientTokenId');
   });
 
+  it('gives a session nothing from a role deleted and re-created under the same name', async () => {
+    const iam = iamClient(server);
+    await iam.send(new CreateRoleCommand({ RoleName: 'phoenix', AssumeRolePolicyDocument: trustAccount('000000000000') }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'phoenix', PolicyName: 'read', PolicyDocument: allow('iam:ListUsers') }));
+    const old = await assume(alice, 'phoenix');
+    await iamClient(server, old).send(new ListUsersCommand({}));
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'phoenix', PolicyName: 'read' }));
+    await iam.send(new DeleteRoleCommand({ RoleName: 'phoenix' }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'phoenix', AssumeRolePolicyDocument: trustAccount('000000000000') }));
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'phoenix', PolicyName: 'read', PolicyDocument: allow('iam:ListUsers') }));
+    await expectAwsError(iamClient(server, old).send(new ListUsersCommand({})), 'AccessDenied');
+    await iamClient(server, await assume(alice, 'phoenix')).send(new ListUsersCommand({}));
+  });
+
   it('refuses the root user', async () => {
     await expectAwsError(assume(server.root, 'reader'), 'AccessDenied');
   });
@@ -215,4 +223,32 @@ describe("AWS's revoke-older-sessions policy", () => {
       });
     }
   }
+});
+
+describe('GetFederationToken', () => {
+  const federate = async (credentials: Credentials, name: string, extra: Partial<ConstructorParameters<typeof GetFederationTokenCommand>[0]> = {}) => {
+    const out = await stsClient(server, credentials).send(new GetFederationTokenCommand({ Name: name, DurationSeconds: 900, ...extra }));
+    return { out, session: { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretAccessKey!, sessionToken: out.Credentials!.SessionToken! } };
+  };
+
+  it('issues a federated user bounded by both its session policy and the calling user', async () => {
+    const fed = await createUserWithKey('federator', allow(['sts:GetFederationToken', 'iam:ListUsers', 'iam:GetUser']));
+    const { out, session } = await federate(fed, 'partner-app', { Policy: allow(['iam:ListUsers', 'iam:CreateUser']) });
+    assert.equal(out.FederatedUser!.Arn, 'arn:aws:sts::000000000000:federated-user/partner-app');
+    assert.equal(out.FederatedUser!.FederatedUserId, '000000000000:partner-app');
+    const who = await stsClient(server, session).send(new GetCallerIdentityCommand({}));
+    assert.equal(who.Arn, 'arn:aws:sts::000000000000:federated-user/partner-app');
+    assert.equal(who.UserId, '000000000000:partner-app');
+    await iamClient(server, session).send(new ListUsersCommand({})); // both allow
+    await expectAwsError(iamClient(server, session).send(new CreateUserCommand({ UserName: 'x' })), 'AccessDenied'); // only the session policy allows
+  });
+
+  it('has no permissions without a session policy, and needs sts:GetFederationToken', async () => {
+    const fed = await createUserWithKey('federator2', allow(['sts:GetFederationToken', 'iam:ListUsers']));
+    const { session } = await federate(fed, 'bare');
+    await expectAwsError(iamClient(server, session).send(new ListUsersCommand({})), 'AccessDenied');
+    const nobody = await createUserWithKey('not-a-federator');
+    await expectAwsError(federate(nobody, 'denied'), 'AccessDenied');
+    await expectAwsError(federate(session, 'chained'), 'AccessDenied');
+  });
 });

@@ -4,7 +4,7 @@
  * token alone. The signature is verified with the key's secret, in constant time (sigv4/verify.ts).
  * Errors use AWS's codes; none carries a secret.
  */
-import { assumedRoleArn, iamArn, rootArn } from '../domain/arn.js';
+import { assumedRoleArn, federatedUserArn, iamArn, rootArn } from '../domain/arn.js';
 import { AwsError } from '../protocol/aws-error.js';
 import { signatureFailure, type ParsedSignature, type SignedHttpRequest, verifySignature } from '../sigv4/index.js';
 import type { App } from '../server/app.js';
@@ -92,6 +92,16 @@ function sessionCaller(claims: SessionClaims): Caller {
         arn: iamArn(principal.accountId, 'user', principal.userPath, principal.userName),
         userId: principal.userId,
         userName: principal.userName,
+        accessKeyId: claims.accessKeyId,
+        session: claims,
+      };
+    case 'FederatedUser':
+      return {
+        kind: 'federated-user',
+        accountId: principal.accountId,
+        arn: federatedUserArn(principal.accountId, principal.name),
+        userId: `${principal.accountId}:${principal.name}`,
+        ...(principal.userName !== undefined ? { userName: principal.userName } : {}),
         accessKeyId: claims.accessKeyId,
         session: claims,
       };

@@ -5,7 +5,7 @@
  */
 import type { Directory } from '../directory/directory.js';
 import type { PolicyLibrary } from '../directory/policy-library.js';
-import type { InlinePolicies, Tag } from '../directory/types.js';
+import type { GroupRecord, InlinePolicies, RoleRecord, Tag, UserRecord } from '../directory/types.js';
 import { AwsError } from '../protocol/aws-error.js';
 import {
   accessDeniedMessage, evaluate, type CompiledPolicy, type ContextValue, type Decision, type EvaluateOptions, type PolicySet,
@@ -13,6 +13,7 @@ import {
 } from '../policy/index.js';
 import type { Authorization } from '../services/service.js';
 import { principalArn, type Caller } from './caller.js';
+import type { SessionClaims } from './session-token.js';
 import { addRequestConditionKeys, callerConditionKeys, type RequestInfo } from './request-context.js';
 
 /** The part of a request context that stays the same for all of one caller's requests. */
@@ -32,6 +33,9 @@ interface CachedPrincipal {
   /** Built at the caller's first authorization; dropped with the entry when the directory changes. */
   callerContext?: CallerContext;
 }
+
+/** What the root user may do, as an identity policy (root is otherwise not evaluated). */
+const ALLOW_ALL = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
 
 const CACHE_LIMIT = 100_000;
 
@@ -74,7 +78,7 @@ export class Authorizer {
   private contextOf(principal: CachedPrincipal, caller: Caller, request: RequestInfo, authorization: Authorization): RequestContext {
     const constant = callerContext(principal, caller);
     const keys = new Map<string, ContextValue>();
-    // forEach into an empty map copies faster than new Map(constant.keys), which goes through the iterator protocol.
+    // forEach into an empty map: measured faster than new Map(constant.keys).
     constant.keys.forEach((value, name) => keys.set(name, value));
     addRequestConditionKeys(keys, request);
     const actionKeys = authorization.conditionKeys;
@@ -87,33 +91,60 @@ export class Authorizer {
   }
 
   private gather(caller: Caller): { policies: PolicySet; tags: readonly Tag[] } {
-    if (caller.kind === 'root' || caller.kind === 'root-session') return { policies: { identity: [] }, tags: [] };
-    if (caller.kind === 'role-session') {
+    const nothing = { policies: { identity: [] }, tags: [] };
+    if (caller.kind === 'root' || caller.kind === 'root-session') return nothing;
+    const session = caller.session;
+    if (caller.kind === 'role-session' && session?.principal.type === 'AssumedRole') {
       const role = this.directory.get('role', caller.roleName!);
-      // A session outlives a deleted role on AWS too, but with nothing left to allow it.
-      if (!role || role.arn !== caller.roleArn) return { policies: { identity: [] }, tags: [] };
-      const session = caller.session!;
-      const sessionPolicies: CompiledPolicy[] = [];
-      if (session.sessionPolicy !== undefined) sessionPolicies.push(this.library.compile(session.sessionPolicy, 'session', { kind: 'session', name: 'session policy' }));
-      for (const arn of session.policyArns ?? []) {
-        const policy = this.library.managed(arn, 'session');
-        if (policy) sessionPolicies.push(policy);
-      }
-      const policies: PolicySet = {
-        identity: [...this.inline(role.inlinePolicies), ...this.attached(role.attachedPolicyArns)],
-        ...this.boundary(role.permissionsBoundaryArn),
-        ...(session.sessionPolicy !== undefined || (session.policyArns?.length ?? 0) > 0 ? { session: sessionPolicies } : {}),
-      };
-      return { policies, tags: mergeTags(role.tags, session.tags ?? []) };
+      // A session outlives its role on AWS too, but with nothing left to allow it; a role
+      // re-created under the same name is another role (another id) and grants the old sessions nothing.
+      if (!role || role.roleId !== session.principal.roleId) return nothing;
+      return { policies: { ...this.rolePolicies(role), ...this.sessionPolicies(session) }, tags: mergeTags(role.tags, session.tags ?? []) };
+    }
+    if (caller.kind === 'federated-user' && session?.principal.type === 'FederatedUser') {
+      // The federated user has the intersection of its session policies and the permissions of
+      // the IAM user (or root) that asked for it; without session policies it has none.
+      const { userName, userId } = session.principal;
+      const user = userName === undefined ? undefined : this.directory.get('user', userName);
+      if (userName !== undefined && (!user || user.userId !== userId)) return nothing;
+      const identity = user ? this.userPolicies(user) : { identity: [this.library.compile(ALLOW_ALL, 'identity', { kind: 'custom', name: 'root user' })] };
+      return { policies: { ...identity, session: this.sessionPolicies(session).session ?? [] }, tags: session.tags ?? [] };
     }
     const user = this.directory.get('user', caller.userName!);
-    if (!user || user.arn !== caller.arn) return { policies: { identity: [] }, tags: [] };
-    const identity = [...this.inline(user.inlinePolicies), ...this.attached(user.attachedPolicyArns)];
-    for (const group of this.directory.list('group')) {
-      if (!group.members.some((member) => member.toLowerCase() === user.userName.toLowerCase())) continue;
-      identity.push(...this.inline(group.inlinePolicies), ...this.attached(group.attachedPolicyArns));
+    if (!user || user.userId !== caller.userId) return nothing;
+    return { policies: this.userPolicies(user), tags: user.tags };
+  }
+
+  /** The session policies of temporary credentials (inline Policy and PolicyArns), when it has any. */
+  private sessionPolicies(session: SessionClaims): { session?: CompiledPolicy[] } {
+    if (session.sessionPolicy === undefined && (session.policyArns?.length ?? 0) === 0) return {};
+    const policies: CompiledPolicy[] = [];
+    if (session.sessionPolicy !== undefined) policies.push(this.library.compile(session.sessionPolicy, 'session', { kind: 'session', name: 'session policy' }));
+    for (const arn of session.policyArns ?? []) {
+      const policy = this.library.managed(arn, 'session');
+      if (policy) policies.push(policy);
     }
-    return { policies: { identity, ...this.boundary(user.permissionsBoundaryArn) }, tags: user.tags };
+    return { session: policies };
+  }
+
+  /** A role's own policies: inline, attached and its permissions boundary (no session policies). */
+  rolePolicies(role: RoleRecord): PolicySet {
+    return { identity: [...this.inline(role.inlinePolicies), ...this.attached(role.attachedPolicyArns)], ...this.boundary(role.permissionsBoundaryArn) };
+  }
+
+  /** A user's policies: its own, its groups', and its permissions boundary. */
+  userPolicies(user: UserRecord): PolicySet {
+    const identity = [...this.inline(user.inlinePolicies), ...this.attached(user.attachedPolicyArns)];
+    const name = user.userName.toLowerCase();
+    for (const group of this.directory.list('group')) {
+      if (group.members.some((member) => member.toLowerCase() === name)) identity.push(...this.groupPolicies(group).identity);
+    }
+    return { identity, ...this.boundary(user.permissionsBoundaryArn) };
+  }
+
+  /** A group's policies: inline and attached. */
+  groupPolicies(group: GroupRecord): PolicySet {
+    return { identity: [...this.inline(group.inlinePolicies), ...this.attached(group.attachedPolicyArns)] };
   }
 
   private inline(policies: InlinePolicies): CompiledPolicy[] {
@@ -140,7 +171,12 @@ function callerContext(principal: CachedPrincipal, caller: Caller): CallerContex
   const cached = principal.callerContext;
   if (cached && cached.kind === caller.kind && cached.arn === caller.arn && cached.userId === caller.userId) return cached;
   const fresh: CallerContext = {
-    kind: caller.kind, arn: caller.arn, userId: caller.userId, principal: principalIdentity(caller), keys: callerConditionKeys(caller, principal.tags),
+    kind: caller.kind,
+    arn: caller.arn,
+    userId: caller.userId,
+    // Shared by all of the caller's request contexts: frozen, so that no one request can change another's.
+    principal: Object.freeze(principalIdentity(caller)),
+    keys: callerConditionKeys(caller, principal.tags),
   };
   principal.callerContext = fresh;
   return fresh;
@@ -162,6 +198,8 @@ export function principalIdentity(caller: Caller): PrincipalIdentity {
       return { type: 'User', arn: caller.arn, accountId: caller.accountId };
     case 'role-session':
       return { type: 'AssumedRole', arn: caller.arn, accountId: caller.accountId, roleArn: principalArn(caller) };
+    case 'federated-user':
+      return { type: 'FederatedUser', arn: caller.arn, accountId: caller.accountId };
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { SessionClaims } from './session-token.js';
 
-export type CallerKind = 'root' | 'user' | 'role-session' | 'user-session' | 'root-session';
+export type CallerKind = 'root' | 'user' | 'role-session' | 'user-session' | 'root-session' | 'federated-user';
 
 export interface Caller {
   kind: CallerKind;
@@ -14,7 +14,7 @@ export interface Caller {
   /** aws:userid: AIDA... for users, AROA...:session for role sessions, the account id for root */
   userId: string;
   accessKeyId: string;
-  /** IAM user name (users and their GetSessionToken sessions) */
+  /** IAM user name (users, their GetSessionToken sessions, and the user behind a federated user) */
   userName?: string;
   /** role name (role sessions) */
   roleName?: string;

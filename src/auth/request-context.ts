@@ -29,6 +29,7 @@ const PRINCIPAL_TYPE: Record<Caller['kind'], string> = {
   user: 'User',
   'user-session': 'User',
   'role-session': 'AssumedRole',
+  'federated-user': 'FederatedUser',
 };
 
 /** Sets a key under its lower-cased name (keys are case-insensitive), unless the value is absent. */

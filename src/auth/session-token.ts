@@ -13,7 +13,9 @@ import type { TokenKeyring } from './token-keyring.js';
 export type SessionPrincipal =
   | { type: 'AssumedRole'; accountId: string; roleId: string; roleName: string; rolePath: string; sessionName: string }
   | { type: 'User'; accountId: string; userId: string; userName: string; userPath: string }
-  | { type: 'Root'; accountId: string };
+  | { type: 'Root'; accountId: string }
+  /** GetFederationToken: the federated user's name, and the IAM user (or root) whose permissions bound it */
+  | { type: 'FederatedUser'; accountId: string; name: string; userId?: string; userName?: string };
 
 export interface SessionClaims {
   accessKeyId: string;

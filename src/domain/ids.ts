@@ -4,7 +4,7 @@
  * account (so sts:GetAccessKeyInfo can answer for any key id). Randomness is injected so tests
  * can make ids deterministic.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 export type RandomSource = (size: number) => Buffer;
 
@@ -59,7 +59,11 @@ export function accountOfAccessKeyId(accessKeyId: string): string | undefined {
 }
 
 export class IdGenerator {
-  constructor(private readonly random: RandomSource = randomBytes) {}
+  private readonly injected: boolean;
+
+  constructor(private readonly random: RandomSource = randomBytes) {
+    this.injected = random !== randomBytes;
+  }
 
   uniqueId(prefix: UniqueIdPrefix): string {
     return prefix + base32(this.random(11)).slice(0, 17);
@@ -79,7 +83,9 @@ export class IdGenerator {
     return this.random(30).toString('base64').replace(/\+/g, 'A').replace(/\//g, 'B');
   }
 
+  /** A version 4 UUID; randomUUID draws from a pooled buffer, which matters once per request. */
   requestId(): string {
+    if (!this.injected) return randomUUID();
     const b = this.random(16);
     b[6] = (b[6]! & 0x0f) | 0x40;
     b[8] = (b[8]! & 0x3f) | 0x80;

@@ -51,7 +51,7 @@ function pad4(value: number): string {
  * ±YYYYYY year, an invalid date's RangeError) is left to toISOString itself, so the output and the
  * errors are exactly toISOString's.
  */
-function isoSeconds(date: Date, dateSeparator: string, timeSeparator: string): string {
+function formatWholeSeconds(date: Date, dateSeparator: string, timeSeparator: string): string {
   if (!hasFourDigitYear(date)) {
     const iso = date.toISOString().replace(/\.\d{3}Z$/, 'Z');
     return dateSeparator === '-' ? iso : iso.replace(/[-:]/g, '');
@@ -73,7 +73,7 @@ function isoDay(date: Date, separator: string): string {
 
 /** `20150830T123600Z`; sub-second precision is dropped, as in every SigV4 timestamp. */
 export function formatAmzDate(date: Date): string {
-  return isoSeconds(date, '', '');
+  return formatWholeSeconds(date, '', '');
 }
 
 /** `20150830`, the date part of formatAmzDate (a credential scope's date). */
@@ -83,5 +83,5 @@ export function formatAmzDay(date: Date): string {
 
 /** `2015-08-30T12:36:00Z`, the spelling S3 uses for ServerTime and Expires. */
 export function formatIsoSeconds(date: Date): string {
-  return isoSeconds(date, '-', ':');
+  return formatWholeSeconds(date, '-', ':');
 }

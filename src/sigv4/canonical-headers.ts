@@ -37,6 +37,7 @@ export function canonicalHeaderValue(values: readonly string[]): string {
 export function canonicalHeaderBlock(headers: SignedHttpRequest['headers'], signedHeaders: readonly string[]): string {
   const index = new HeaderIndex(headers);
   let block = '';
-  for (const name of signedHeaders) block += name + ':' + canonicalHeaderValue(index.values(name)) + '\n';
+  // parseSignature lower-cases the names already; toLowerCase returns such a name as it is, at no cost.
+  for (const name of signedHeaders) block += name + ':' + canonicalHeaderValue(index.values(name.toLowerCase())) + '\n';
   return block;
 }

@@ -8,6 +8,7 @@
 import { formatAmzDay } from './amz-date.js';
 import { badCredentialScope, incompleteSignature } from './parse-errors.js';
 import type { RawAuthFields } from './raw-auth-fields.js';
+import { splitOn } from './split-on.js';
 
 export interface CredentialScope {
   accessKeyId: string;
@@ -21,7 +22,7 @@ const REGION_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const TERMINATOR = 'aws4_request';
 
 export function parseCredentialScope(fields: RawAuthFields, expectedService?: string): CredentialScope {
-  const parts = fields.credential.split('/');
+  const parts = splitOn(fields.credential, '/');
   if (parts.length !== 5) {
     throw incompleteSignature(`Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${fields.credential}'`);
   }

@@ -35,15 +35,6 @@ export class HeaderIndex {
   }
 }
 
-/** Every value of a header, in arrival order. */
-export function headerValues(headers: SignedHttpRequest['headers'], name: string): string[] {
-  return new HeaderIndex(headers).values(name.toLowerCase());
-}
-
-export function firstHeader(headers: SignedHttpRequest['headers'], name: string): string | undefined {
-  return new HeaderIndex(headers).first(name.toLowerCase());
-}
-
 export interface QueryPair {
   rawName: string;
   rawValue: string;

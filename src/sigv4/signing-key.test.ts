@@ -1,7 +1,10 @@
-/** signingKey: the HMAC chain AWS documents, cached under a digest rather than the secret. */
+/**
+ * signingKey: the HMAC chain AWS documents, cached under a fingerprint rather than the secret, and
+ * served from the cache only to the exact secret it was derived from.
+ */
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { clearSigningKeyCache, signingKey, signingKeyCacheKeys } from './signing-key.js';
+import { cacheFingerprint, clearSigningKeyCache, signingKey, signingKeyCacheKeys, signingKeyCacheSecrets } from './signing-key.js';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
 
@@ -31,6 +34,33 @@ describe('signingKey', () => {
       assert.ok(!key.includes(Buffer.from(SECRET).toString('base64').slice(0, 16)));
       assert.ok(!key.includes(Buffer.from(SECRET).toString('hex').slice(0, 16)));
     }
+  });
+
+  it('does not keep the secret in clear in its entries either', () => {
+    signingKey(SECRET, '20150830', 'us-east-1', 'iam');
+    const held = signingKeyCacheSecrets();
+    assert.equal(held.length, 1);
+    const heldText = String.fromCharCode(...held[0]!);
+    assert.notEqual(heldText, SECRET);
+    assert.ok(!heldText.includes('EXAMPLEKEY'));
+  });
+
+  it('never serves one secret the key of another, even when their map keys collide', () => {
+    // Two secrets whose fingerprints collide under this scope (found by a birthday search over
+    // 'colliding-secret-N'; if the fingerprint function changes, search again).
+    const first = 'colliding-secret-268369';
+    const second = 'colliding-secret-1048694';
+    const scope = ['20150830', 'us-east-1', 'iam'] as const;
+    assert.equal(cacheFingerprint(first, ...scope), cacheFingerprint(second, ...scope));
+
+    const firstKey = signingKey(first, ...scope);
+    const secondKey = signingKey(second, ...scope);
+    assert.notDeepEqual(secondKey, firstKey);
+    assert.notDeepEqual(signingKey(first, ...scope), secondKey);
+    // Both are the keys a fresh derivation gives.
+    clearSigningKeyCache();
+    assert.deepEqual(signingKey(second, ...scope), secondKey);
+    assert.deepEqual(signingKey(first, ...scope), firstKey);
   });
 
   it('is bounded, evicting the least recently used key', () => {

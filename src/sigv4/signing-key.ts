@@ -9,8 +9,8 @@
  *   picks an entry;
  * - the entry records everything its key was derived from (the scope, and the secret XOR-masked with
  *   a per-process random pad) and is used only when all of it matches, the secret compared in full
- *   and in constant time. A fingerprint collision (or a secret rotated under the same scope) therefore
- *   never lets another secret's key through: the key is derived afresh and replaces the entry.
+ *   and in constant time. A fingerprint collision therefore never lets another secret's key through:
+ *   the key is derived afresh and replaces the entry.
  * Neither the map keys nor the entries hold a secret in clear. (The mask only keeps secrets out of a
  * dump's plain text: whoever can read the process's memory can read the directory's secrets anyway.)
  *

@@ -15,8 +15,9 @@ import type { AwsError } from '../../protocol/aws-error.js';
 import type { QueryInput } from '../../protocol/query-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import { operation, type OperationContext, type OperationMap } from '../service.js';
-import { USER_NAME, iamTime, limitExceeded, noSuchEntity, now, pageFields, paginate, validation } from './common.js';
-import { pagingInput, requireUser, targetArn, targetUserName, userResourceTags } from './users.js';
+import { USER_NAME, iamTime, limitExceeded, noSuchEntity, now, pageFields, paginate, pagingInput, validation } from './common.js';
+import type { ConditionKeys } from './tags.js';
+import { requireUser, targetArn, targetUserName, userTagKeys } from './users.js';
 
 const ACCESS_KEY_ID = { min: 16, max: 128, pattern: /^\w+$/, patternText: '[\\w]+' };
 const ACCESS_KEYS_PER_USER = 2;
@@ -48,8 +49,8 @@ function requireKey(ctx: OperationContext, userName: string | undefined, accessK
   return key;
 }
 
-function userCondition(ctx: OperationContext, userName: string | undefined): { conditionKeys: ReturnType<typeof userResourceTags> } {
-  return { conditionKeys: userName === undefined ? {} : userResourceTags(ctx.app.directory.get('user', userName)) };
+function userCondition(ctx: OperationContext, userName: string | undefined): { conditionKeys: ConditionKeys } {
+  return { conditionKeys: userTagKeys(ctx, userName) };
 }
 
 function keyMetadataXml(key: AccessKeyRecord): XmlObject {

@@ -13,11 +13,10 @@ import type { QueryInput, StringRule } from '../../protocol/query-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import { operation, type Authorization, type Operation, type OperationContext, type OperationMap } from '../service.js';
 import {
-  GROUP_NAME, IAM_ACTION, PATH_PREFIX, ROLE_NAME, USER_NAME, arnOf, limitExceeded, noSuchEntity, pageFields, paginate,
+  GROUP_NAME, IAM_ACTION, PATH_PREFIX, ROLE_NAME, USER_NAME, compareNames, entityArnFor, enumParam, limitExceeded, noSuchEntity,
+  pageFields, paginate, policyArnParam,
 } from './common.js';
-import {
-  enumParam, findManagedPolicy, policyArnParam, policyNameOfArn, policyNotAttachable, policyNotFound, policyPathOfArn,
-} from './managed-policies.js';
+import { findManagedPolicy, policyNameOfArn, policyNotAttachable, policyNotFound, policyPathOfArn } from './managed-policies.js';
 
 /** Managed policies one user, group or role may have attached (IAM and STS quotas: 10 by default). */
 export const ATTACHED_POLICIES_QUOTA = 10;
@@ -84,11 +83,6 @@ function existingEntity(ctx: OperationContext, kind: EntityKind, name: string): 
   return entity;
 }
 
-/** The entity's ARN for authorization: its real ARN when it exists (the path is part of it), else the path-less one. */
-function entityArn(ctx: OperationContext, kind: EntityKind, name: string): string {
-  return findEntity(ctx, kind, name)?.arn ?? arnOf(ctx, kind, '/', name);
-}
-
 function boundaryKey(entity: AttachableEntity | undefined): Record<string, string> {
   return entity?.permissionsBoundaryArn !== undefined ? { 'iam:PermissionsBoundary': entity.permissionsBoundaryArn } : {};
 }
@@ -105,7 +99,7 @@ function attachInput(spec: EntitySpec): (query: QueryInput) => AttachInput {
 function attachAuthorization(spec: EntitySpec, verb: 'Attach' | 'Detach'): (input: AttachInput, ctx: OperationContext) => Authorization {
   return (input, ctx) => ({
     action: IAM_ACTION(`${verb}${spec.label}Policy`),
-    resource: entityArn(ctx, spec.kind, input.name),
+    resource: entityArnFor(ctx, spec.kind, input.name),
     conditionKeys: { 'iam:PolicyARN': input.policyArn, ...boundaryKey(findEntity(ctx, spec.kind, input.name)) },
   });
 }
@@ -153,7 +147,7 @@ function listAttachedOperation(spec: EntitySpec): Operation<ListAttachedInput> {
       name: query.required(`${spec.label}Name`, spec.nameRule),
       pathPrefix: query.optional('PathPrefix', PATH_PREFIX) ?? '/',
     }),
-    authorize: (input, ctx) => ({ action: IAM_ACTION(`ListAttached${spec.label}Policies`), resource: entityArn(ctx, spec.kind, input.name) }),
+    authorize: (input, ctx) => ({ action: IAM_ACTION(`ListAttached${spec.label}Policies`), resource: entityArnFor(ctx, spec.kind, input.name) }),
     handle: (input, ctx) => {
       const entity = existingEntity(ctx, spec.kind, input.name);
       const attached = entity.attachedPolicyArns
@@ -215,12 +209,6 @@ const listEntitiesForPolicy = operation({
   },
 });
 
-function compareNames(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 export const attachedPolicyOperations: OperationMap = {
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_AttachUserPolicy.html
   AttachUserPolicy: attachOperation(USER),
@@ -243,6 +231,3 @@ export const attachedPolicyOperations: OperationMap = {
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListEntitiesForPolicy.html
   ListEntitiesForPolicy: listEntitiesForPolicy,
 };
-
-/** Exported for permissions-boundaries.ts. */
-export { entityArn };

@@ -1,15 +1,15 @@
 /**
  * What every IAM operation shares: AWS's errors, name and path rules, pagination (Marker /
- * MaxItems), tags, the URL-encoded policy documents IAM returns, and ARNs of this account.
+ * MaxItems), the URL-encoded policy documents IAM returns, ARNs of this account, renaming, and
+ * permissions boundaries. Tags and the condition keys built from them are in tags.ts.
  */
-import type { Tag } from '../../directory/types.js';
 import { isoSeconds } from '../../domain/clock.js';
 import { iamArn, type IamResourceType } from '../../domain/arn.js';
 import { AwsError } from '../../protocol/aws-error.js';
 import type { QueryInput, StringRule } from '../../protocol/query-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import type { OperationContext } from '../service.js';
-import { PolicyDocumentError } from '../../policy/index.js';
+import { PolicyDocumentError, requireCurrentVersion } from '../../policy/index.js';
 
 // --- errors (https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html and each action's page)
 
@@ -53,33 +53,25 @@ export function pathOf(input: QueryInput): string {
   return input.optional('Path', PATH) ?? '/';
 }
 
-/** Tags.member.N.Key/Value, validated as IAM does (at most 50, keys 1-128, values 0-256, no duplicates). */
-export function tagsOf(input: QueryInput, name = 'Tags'): Tag[] {
-  const tags = input.structures(name).map((item) => ({
-    Key: item.required('Key', { min: 1, max: 128, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' }),
-    Value: item.optional('Value', { min: 0, max: 256, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' }) ?? '',
-  }));
-  if (tags.length > 50) throw limitExceeded('The number of tags has reached the maximum limit.');
-  const seen = new Set<string>();
-  for (const tag of tags) {
-    const key = tag.Key.toLowerCase();
-    if (seen.has(key)) throw invalidInput('Duplicate tag keys found. Please note that Tag keys are case insensitive.');
-    seen.add(key);
+/** Enumerated parameters with AWS's ValidationError wording. */
+export function enumParam<T extends string>(input: QueryInput, name: string, values: readonly T[]): T | undefined {
+  const value = input.optional(name);
+  if (value === undefined) return undefined;
+  if (!(values as readonly string[]).includes(value)) {
+    const member = name.charAt(0).toLowerCase() + name.slice(1);
+    throw validation(`1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
   }
-  return tags;
+  return value as T;
 }
 
-/** Applies TagX: new keys added, existing keys (case-insensitive) replaced; at most 50. */
-export function mergeTags(existing: readonly Tag[], added: readonly Tag[]): Tag[] {
-  const merged = new Map(existing.map((tag) => [tag.Key.toLowerCase(), tag]));
-  for (const tag of added) merged.set(tag.Key.toLowerCase(), tag);
-  if (merged.size > 50) throw limitExceeded('The number of tags has reached the maximum limit.');
-  return [...merged.values()];
-}
+/** The shape every policy ARN parameter (PolicyArn, PermissionsBoundary) is checked against while the input is read. */
+const POLICY_ARN_SHAPE = /^arn:[\w-]+:iam::[^:]*:policy\/./;
 
-export function removeTags(existing: readonly Tag[], keys: readonly string[]): Tag[] {
-  const removed = new Set(keys.map((key) => key.toLowerCase()));
-  return existing.filter((tag) => !removed.has(tag.Key.toLowerCase()));
+/** A policy ARN parameter: length as the API model says, then the shape of an IAM policy ARN. */
+export function policyArnParam(input: QueryInput, name = 'PolicyArn'): string {
+  const arn = input.required(name, ARN);
+  if (!POLICY_ARN_SHAPE.test(arn)) throw invalidInput(`ARN ${arn} is not valid.`);
+  return arn;
 }
 
 // --- responses
@@ -92,10 +84,6 @@ export function encodeDocument(document: string): string {
 /** IAM's timestamps: ISO 8601 with whole seconds and Z. */
 export function iamTime(iso: string): string {
   return isoSeconds(new Date(iso));
-}
-
-export function tagsXml(tags: readonly Tag[]): XmlObject[] | undefined {
-  return tags.length === 0 ? undefined : tags.map((tag) => ({ Key: tag.Key, Value: tag.Value }));
 }
 
 // --- pagination
@@ -126,17 +114,31 @@ export function paginate<T>(items: readonly T[], input: QueryInput): Page<T> {
     : { items: page, isTruncated: false };
 }
 
+/**
+ * Checks MaxItems and Marker (and PathPrefix, when asked) while the input is read, before
+ * authorization as AWS validates, and hands the query on to paginate() / withPathPrefix().
+ */
+export function pagingInput(query: QueryInput, options: { pathPrefix?: boolean } = {}): QueryInput {
+  if (options.pathPrefix) query.optional('PathPrefix', PATH_PREFIX);
+  query.integer('MaxItems', { min: 1, max: 1000 });
+  query.optional('Marker', { min: 1, max: 320 });
+  return query;
+}
+
 /** The paging fields of a List response: IsTruncated, and Marker when truncated. */
 export function pageFields(page: Page<unknown>): XmlObject {
   return page.isTruncated ? { IsTruncated: true, Marker: page.marker } : { IsTruncated: false };
 }
 
+/** Orders names as IAM lists them: without regard to case. */
+export function compareNames(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 export function byName<T>(name: (item: T) => string): (a: T, b: T) => number {
-  return (a, b) => {
-    const x = name(a).toLowerCase();
-    const y = name(b).toLowerCase();
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
+  return (a, b) => compareNames(name(a), name(b));
 }
 
 /** Items whose path starts with PathPrefix (default '/'). */
@@ -151,21 +153,65 @@ export function arnOf(ctx: OperationContext, type: IamResourceType, path: string
   return iamArn(ctx.app.accountId, type, path, name);
 }
 
+/**
+ * The ARN a request on the user, group, role or instance profile `name` is authorized against:
+ * its own (with its path), or the path-less one when there is no such entity (the handler then
+ * answers NoSuchEntity if the caller was allowed).
+ */
+export function entityArnFor(ctx: OperationContext, kind: 'user' | 'group' | 'role' | 'instance-profile', name: string): string {
+  return ctx.app.directory.get(kind, name)?.arn ?? arnOf(ctx, kind, '/', name);
+}
+
 export function now(ctx: OperationContext): string {
   return ctx.app.clock.now().toISOString();
 }
 
 export const IAM_ACTION = (name: string): string => `iam:${name}`;
 
+/**
+ * Where UpdateUser or UpdateGroup moves an entity: its new name and path (each defaulting to the
+ * current one) and the ARN they make. Renaming or moving needs the permission on the target too
+ * ("on both the source object and the target object"), so `action` is required on the new ARN.
+ */
+export function moveTarget(
+  ctx: OperationContext, kind: 'user' | 'group', action: string, current: { name: string; path: string; arn: string },
+  newName: string | undefined, newPath: string | undefined,
+): { name: string; path: string; arn: string } {
+  const name = newName ?? current.name;
+  const path = newPath ?? current.path;
+  const arn = arnOf(ctx, kind, path, name);
+  if (arn !== current.arn) ctx.require({ action, resource: arn });
+  return { name, path, arn };
+}
+
+// --- permissions boundaries
+
+/** A managed policy's ARN: AWS's (account "aws") or an account's, with an optional path. */
+const POLICY_ARN = /^arn:aws:iam::(\d{12}|aws):policy\/(.+\/)?[\w+=,.@-]+$/;
+
+/**
+ * A permissions boundary (CreateUser, CreateRole, Put{User,Role}PermissionsBoundary) must be a
+ * policy ARN naming a managed policy that exists, customer or AWS managed; AWS words the
+ * missing policy as a "Scope ARN".
+ */
+export function checkBoundary(ctx: OperationContext, arn: string): void {
+  if (!POLICY_ARN.test(arn)) throw invalidInput(`ARN ${arn} is not valid.`);
+  if (!ctx.app.library.isManagedPolicy(arn)) throw noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+}
+
 // --- policy documents
 
 /**
- * Validates a policy document as IAM does when it is written: grammar (MalformedPolicyDocument,
- * with the engine's AWS wording) then size without whitespace against the entity's quota.
+ * Validates a policy document as IAM does when it is written (MalformedPolicyDocument, with the
+ * engine's AWS wording) and returns its size without whitespace, for the caller's quota. A
+ * 'managed' document (CreatePolicy, CreatePolicyVersion) has identity-policy grammar and must
+ * also be of policy language version 2012-10-17.
  */
-export function checkPolicyDocument(ctx: OperationContext, text: string, kind: 'identity' | 'trust' | 'boundary'): number {
+export function checkPolicyDocument(ctx: OperationContext, text: string, kind: 'identity' | 'trust' | 'boundary' | 'managed'): number {
   try {
-    return ctx.app.library.compile(text, kind === 'trust' ? 'trust' : 'identity', { kind: 'custom' }).sizeWithoutWhitespace;
+    const policy = ctx.app.library.compile(text, kind === 'trust' ? 'trust' : 'identity', { kind: 'custom' });
+    if (kind === 'managed') requireCurrentVersion(policy);
+    return policy.sizeWithoutWhitespace;
   } catch (error) {
     if (error instanceof PolicyDocumentError) throw malformedPolicyDocument(error.message);
     throw error;

@@ -15,10 +15,10 @@ import type { QueryInput } from '../../protocol/query-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import { operation, type OperationContext, type OperationMap } from '../service.js';
 import {
-  GROUP_NAME, PATH, USER_NAME, arnOf, byName, deleteConflict, entityAlreadyExists, iamTime, limitExceeded, noSuchEntity, now,
-  pageFields, paginate, pathOf, withPathPrefix,
+  GROUP_NAME, PATH, USER_NAME, arnOf, byName, deleteConflict, entityAlreadyExists, entityArnFor, iamTime, limitExceeded, moveTarget,
+  noSuchEntity, now, pageFields, paginate, pagingInput, pathOf, withPathPrefix,
 } from './common.js';
-import { pagingInput, requireUser, userArnFor, userResourceTags, userXml } from './users.js';
+import { requireUser, userAuthorization, userXml } from './users.js';
 
 const GROUPS_PER_ACCOUNT = 300;
 const GROUPS_PER_USER = 10;
@@ -31,11 +31,6 @@ function requireGroup(ctx: OperationContext, name: string): GroupRecord {
   const group = ctx.app.directory.get('group', name);
   if (!group) throw noSuchGroup(name);
   return group;
-}
-
-/** The ARN a request on group `name` is authorized against: the group's own, or with path / when there is no such group. */
-function groupArnFor(ctx: OperationContext, name: string): string {
-  return ctx.app.directory.get('group', name)?.arn ?? arnOf(ctx, 'group', '/', name);
 }
 
 function isMember(group: GroupRecord, userName: string): boolean {
@@ -79,7 +74,7 @@ const createGroup = operation<{ groupName: string; path: string }>({
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetGroup.html — the group and its users, paginated. */
 const getGroup = operation<{ groupName: string; query: QueryInput }>({
   input: (query) => ({ groupName: query.required('GroupName', GROUP_NAME), query: pagingInput(query) }),
-  authorize: (input, ctx) => ({ action: 'iam:GetGroup', resource: groupArnFor(ctx, input.groupName) }),
+  authorize: (input, ctx) => ({ action: 'iam:GetGroup', resource: entityArnFor(ctx, 'group', input.groupName) }),
   handle(input, ctx) {
     const group = requireGroup(ctx, input.groupName);
     const users = group.members
@@ -111,15 +106,11 @@ const updateGroup = operation<UpdateGroupInput>({
     newGroupName: query.optional('NewGroupName', GROUP_NAME),
     newPath: query.optional('NewPath', PATH),
   }),
-  authorize: (input, ctx) => ({ action: 'iam:UpdateGroup', resource: groupArnFor(ctx, input.groupName) }),
+  authorize: (input, ctx) => ({ action: 'iam:UpdateGroup', resource: entityArnFor(ctx, 'group', input.groupName) }),
   handle(input, ctx) {
     const directory = ctx.app.directory;
     const group = requireGroup(ctx, input.groupName);
-    const name = input.newGroupName ?? group.groupName;
-    const path = input.newPath ?? group.path;
-    const arn = arnOf(ctx, 'group', path, name);
-    // Renaming or moving needs the permission on the target too ("on both the source object and the target object").
-    if (arn !== group.arn) ctx.require({ action: 'iam:UpdateGroup', resource: arn });
+    const { name, path, arn } = moveTarget(ctx, 'group', 'iam:UpdateGroup', { name: group.groupName, path: group.path, arn: group.arn }, input.newGroupName, input.newPath);
     const other = directory.get('group', name);
     if (other && other.groupId !== group.groupId) throw entityAlreadyExists(`Group with name ${name} already exists.`);
     const changes: DirectoryChange[] = [{ kind: 'group', delete: group.groupName }, { kind: 'group', put: { ...group, groupName: name, path, arn } }];
@@ -131,7 +122,7 @@ const updateGroup = operation<UpdateGroupInput>({
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteGroup.html */
 const deleteGroup = operation<{ groupName: string }>({
   input: (query) => ({ groupName: query.required('GroupName', GROUP_NAME) }),
-  authorize: (input, ctx) => ({ action: 'iam:DeleteGroup', resource: groupArnFor(ctx, input.groupName) }),
+  authorize: (input, ctx) => ({ action: 'iam:DeleteGroup', resource: entityArnFor(ctx, 'group', input.groupName) }),
   handle(input, ctx) {
     const group = requireGroup(ctx, input.groupName);
     if (group.members.length > 0) throw deleteConflict('Cannot delete entity, must remove users from group first.');
@@ -145,7 +136,7 @@ const deleteGroup = operation<{ groupName: string }>({
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddUserToGroup.html — adding a member twice is not an error. */
 const addUserToGroup = operation<{ groupName: string; userName: string }>({
   input: (query) => ({ groupName: query.required('GroupName', GROUP_NAME), userName: query.required('UserName', USER_NAME) }),
-  authorize: (input, ctx) => ({ action: 'iam:AddUserToGroup', resource: groupArnFor(ctx, input.groupName) }),
+  authorize: (input, ctx) => ({ action: 'iam:AddUserToGroup', resource: entityArnFor(ctx, 'group', input.groupName) }),
   handle(input, ctx) {
     const group = requireGroup(ctx, input.groupName);
     const user = requireUser(ctx, input.userName);
@@ -159,7 +150,7 @@ const addUserToGroup = operation<{ groupName: string; userName: string }>({
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_RemoveUserFromGroup.html — removing a non-member is not an error. */
 const removeUserFromGroup = operation<{ groupName: string; userName: string }>({
   input: (query) => ({ groupName: query.required('GroupName', GROUP_NAME), userName: query.required('UserName', USER_NAME) }),
-  authorize: (input, ctx) => ({ action: 'iam:RemoveUserFromGroup', resource: groupArnFor(ctx, input.groupName) }),
+  authorize: (input, ctx) => ({ action: 'iam:RemoveUserFromGroup', resource: entityArnFor(ctx, 'group', input.groupName) }),
   handle(input, ctx) {
     const group = requireGroup(ctx, input.groupName);
     const user = requireUser(ctx, input.userName);
@@ -173,11 +164,7 @@ const removeUserFromGroup = operation<{ groupName: string; userName: string }>({
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListGroupsForUser.html */
 const listGroupsForUser = operation<{ userName: string; query: QueryInput }>({
   input: (query) => ({ userName: query.required('UserName', USER_NAME), query: pagingInput(query) }),
-  authorize: (input, ctx) => ({
-    action: 'iam:ListGroupsForUser',
-    resource: userArnFor(ctx, input.userName),
-    conditionKeys: userResourceTags(ctx.app.directory.get('user', input.userName)),
-  }),
+  authorize: (input, ctx) => userAuthorization(ctx, 'ListGroupsForUser', input.userName),
   handle(input, ctx) {
     const user = requireUser(ctx, input.userName);
     const page = paginate(groupsOf(ctx, user).sort(sortedGroups), input.query);

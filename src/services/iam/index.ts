@@ -11,6 +11,7 @@ import { instanceProfileOperations } from './instance-profiles.js';
 import { managedPolicyOperations } from './managed-policies.js';
 import { permissionsBoundaryOperations } from './permissions-boundaries.js';
 import { roleOperations } from './roles.js';
+import { simulatorOperations } from './simulator.js';
 import { userOperations } from './users.js';
 
 export const iamService: ServiceDefinition = {
@@ -27,5 +28,6 @@ export const iamService: ServiceDefinition = {
     ...managedPolicyOperations,
     ...attachedPolicyOperations,
     ...permissionsBoundaryOperations,
+    ...simulatorOperations,
   },
 };

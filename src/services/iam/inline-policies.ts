@@ -14,9 +14,9 @@ import type { QueryInput, StringRule } from '../../protocol/query-input.js';
 import { operation, type AnyOperation, type Authorization, type OperationContext, type OperationMap } from '../service.js';
 import {
   GROUP_NAME, IAM_ACTION, POLICY_DOCUMENT, POLICY_NAME, ROLE_NAME, USER_NAME, arnOf, byName, checkInlinePolicyQuota, checkPolicyDocument,
-  encodeDocument, noSuchEntity, pageFields, paginate,
+  encodeDocument, noSuchEntity, pageFields, paginate, pagingInput,
 } from './common.js';
-import { listInput, resourceTagKeys } from './roles.js';
+import { resourceTagKeys } from './tags.js';
 
 type EntityKind = 'user' | 'group' | 'role';
 
@@ -151,7 +151,7 @@ function operationsFor(entity: EntityType): InlinePolicyOperations {
 
     // Names in order, paginated.
     list: operation<{ name: string; query: QueryInput }>({
-      input: (query) => ({ name: entityName(query), query: listInput(query) }),
+      input: (query) => ({ name: entityName(query), query: pagingInput(query) }),
       authorize: (input, ctx) => authorization(ctx, list, input.name, false),
       handle(input, ctx) {
         const names = Object.keys(find(ctx, input.name).inlinePolicies).sort(byName((name: string) => name));

@@ -13,12 +13,13 @@ import type { XmlObject } from '../../protocol/xml.js';
 import { operation, type Authorization, type OperationContext, type OperationMap } from '../service.js';
 import {
   IAM_ACTION, INSTANCE_PROFILE_NAME, ROLE_NAME, arnOf, byName, deleteConflict, entityAlreadyExists, iamTime, limitExceeded,
-  mergeTags, noSuchEntity, now, pageFields, paginate, pathOf, removeTags, tagsOf, tagsXml, withPathPrefix,
+  noSuchEntity, now, pageFields, paginate, pagingInput, pathOf, withPathPrefix,
 } from './common.js';
+import { findRole, roleAuthorization, roleXml } from './roles.js';
 import {
-  findRole, listInput, requestTagKeys, requiredTags, resourceTagKeys, roleAuthorization, roleXml, sortedTags, tagKeysOf,
+  mergeTags, removeTags, requestTagKeys, requiredTags, resourceTagKeys, sortedTags, tagKeysOf, tagsOf, tagsPage, tagsXml,
   type ConditionKeys,
-} from './roles.js';
+} from './tags.js';
 
 export function findInstanceProfile(ctx: OperationContext, name: string): InstanceProfileRecord {
   const profile = ctx.app.directory.get('instance-profile', name);
@@ -91,7 +92,7 @@ const GetInstanceProfile = operation<{ name: string }>({
 
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfiles.html — no resource type, so "*". */
 const ListInstanceProfiles = operation<QueryInput>({
-  input: (query) => listInput(query, { pathPrefix: true }),
+  input: (query) => pagingInput(query, { pathPrefix: true }),
   authorize: () => ({ action: IAM_ACTION('ListInstanceProfiles'), resource: '*' }),
   handle(query, ctx) {
     const profiles = withPathPrefix(ctx.app.directory.list('instance-profile'), query).sort(byName((profile) => profile.instanceProfileName));
@@ -102,7 +103,7 @@ const ListInstanceProfiles = operation<QueryInput>({
 
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfilesForRole.html — authorized on the role. */
 const ListInstanceProfilesForRole = operation<{ roleName: string; query: QueryInput }>({
-  input: (query) => ({ roleName: query.required('RoleName', ROLE_NAME), query: listInput(query) }),
+  input: (query) => ({ roleName: query.required('RoleName', ROLE_NAME), query: pagingInput(query) }),
   authorize: (input, ctx) => roleAuthorization(ctx, 'ListInstanceProfilesForRole', input.roleName),
   handle(input, ctx) {
     const key = findRole(ctx, input.roleName).roleName.toLowerCase();
@@ -169,7 +170,7 @@ const TagInstanceProfile = operation<{ name: string; tags: Tag[] }>({
 
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagInstanceProfile.html */
 const UntagInstanceProfile = operation<{ name: string; keys: string[] }>({
-  input: (query) => ({ name: profileName(query), keys: tagKeysOf(query) }),
+  input: (query) => ({ name: profileName(query), keys: tagKeysOf(query, 'list') }),
   authorize: (input, ctx) => profileAuthorization(ctx, 'UntagInstanceProfile', input.name, { 'aws:TagKeys': input.keys }),
   handle(input, ctx) {
     const profile = findInstanceProfile(ctx, input.name);
@@ -180,12 +181,9 @@ const UntagInstanceProfile = operation<{ name: string; keys: string[] }>({
 
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListInstanceProfileTags.html — sorted by tag key. */
 const ListInstanceProfileTags = operation<{ name: string; query: QueryInput }>({
-  input: (query) => ({ name: profileName(query), query: listInput(query) }),
+  input: (query) => ({ name: profileName(query), query: pagingInput(query) }),
   authorize: (input, ctx) => profileAuthorization(ctx, 'ListInstanceProfileTags', input.name),
-  handle(input, ctx) {
-    const page = paginate(sortedTags(findInstanceProfile(ctx, input.name).tags), input.query);
-    return { Tags: page.items.map((tag) => ({ Key: tag.Key, Value: tag.Value })), ...pageFields(page) };
-  },
+  handle: (input, ctx) => tagsPage(sortedTags(findInstanceProfile(ctx, input.name).tags), input.query),
 });
 
 export const instanceProfileOperations: OperationMap = {

@@ -14,17 +14,20 @@
 import type { Directory } from '../../directory/directory.js';
 import type { ManagedPolicyRecord, PolicyVersionRecord, Tag } from '../../directory/types.js';
 import { AwsError } from '../../protocol/aws-error.js';
-import type { QueryInput, StringRule } from '../../protocol/query-input.js';
+import type { StringRule } from '../../protocol/query-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import { operation, type Authorization, type OperationContext, type OperationMap } from '../service.js';
 import type { AwsManagedPolicySummary } from './aws-managed-policies.js';
 import {
-  ARN, DESCRIPTION, IAM_ACTION, PATH_PREFIX, POLICY_DOCUMENT, POLICY_NAME, arnOf, checkPolicyDocument, deleteConflict,
-  encodeDocument, entityAlreadyExists, iamTime, invalidInput, limitExceeded, malformedPolicyDocument, mergeTags, noSuchEntity,
-  now, pageFields, paginate, pathOf, removeTags, tagsOf, tagsXml, validation,
+  DESCRIPTION, IAM_ACTION, PATH_PREFIX, POLICY_DOCUMENT, POLICY_NAME, arnOf, checkPolicyDocument, compareNames, deleteConflict,
+  encodeDocument, entityAlreadyExists, enumParam, iamTime, limitExceeded, malformedPolicyDocument, noSuchEntity, now, pageFields,
+  paginate, pathOf, policyArnParam,
 } from './common.js';
+import {
+  mergeTags, removeTags, requestTagKeys, requiredTags, resourceTagKeys, tagKeysOf, tagsOf, tagsPage, tagsXml, type ConditionKeys,
+} from './tags.js';
 
-// --- shared with attached-policies.ts and permissions-boundaries.ts
+// --- the managed-policy view, shared with attached-policies.ts
 
 export const AWS_MANAGED_PREFIX = 'arn:aws:iam::aws:policy/';
 /** Characters without whitespace a managed policy document may have (IAM and STS character quotas). */
@@ -32,7 +35,6 @@ export const MANAGED_POLICY_QUOTA = 6144;
 /** A managed policy keeps at most this many versions. */
 export const MAX_POLICY_VERSIONS = 5;
 
-const POLICY_ARN_SHAPE = /^arn:[\w-]+:iam::[^:]*:policy\/./;
 const VERSION_ID: StringRule = { pattern: /^v[1-9][0-9]*(\.[A-Za-z0-9-]*)?$/, patternText: 'v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?' };
 
 /** A managed policy, customer or AWS, as the API shows it. */
@@ -54,13 +56,6 @@ export interface ManagedPolicyView {
 
 export function isAwsManagedArn(arn: string): boolean {
   return arn.startsWith(AWS_MANAGED_PREFIX);
-}
-
-/** A policy ARN parameter: length as the API model says, then the shape of an IAM policy ARN. */
-export function policyArnParam(input: QueryInput, name = 'PolicyArn'): string {
-  const arn = input.required(name, ARN);
-  if (!POLICY_ARN_SHAPE.test(arn)) throw invalidInput(`ARN ${arn} is not valid.`);
-  return arn;
 }
 
 export function findManagedPolicy(ctx: OperationContext, arn: string): ManagedPolicyView | undefined {
@@ -132,17 +127,6 @@ export function policyUsage(ctx: OperationContext): PolicyUsage {
   return usage;
 }
 
-/** Enumerated parameters with AWS's ValidationError wording. */
-export function enumParam<T extends string>(input: QueryInput, name: string, values: readonly T[]): T | undefined {
-  const value = input.optional(name);
-  if (value === undefined) return undefined;
-  if (!(values as readonly string[]).includes(value)) {
-    const member = name.charAt(0).toLowerCase() + name.slice(1);
-    throw validation(`1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
-  }
-  return value as T;
-}
-
 // --- views and response shapes
 
 function customerView(record: ManagedPolicyRecord): ManagedPolicyView {
@@ -205,10 +189,13 @@ function existingPolicy(ctx: OperationContext, arn: string): ManagedPolicyView {
   return view;
 }
 
-/** Grammar, then the managed-policy quota (counted without whitespace). */
+/**
+ * Grammar and policy language version 2012-10-17 (AWS refuses 2008-10-17, or no Version, in a
+ * managed policy), then the managed-policy quota (counted without whitespace).
+ */
 function checkManagedDocument(ctx: OperationContext, text: string): void {
   if (text.trim() === '') throw malformedPolicyDocument('Syntax errors in policy.');
-  const size = checkPolicyDocument(ctx, text, 'identity');
+  const size = checkPolicyDocument(ctx, text, 'managed');
   if (size > MANAGED_POLICY_QUOTA) throw limitExceeded(`Cannot exceed quota for PolicySize: ${MANAGED_POLICY_QUOTA}`);
 }
 
@@ -223,26 +210,14 @@ function newestVersionDate(versions: readonly PolicyVersionRecord[], fallback: s
   return newest;
 }
 
-/** aws:RequestTag/<key> and aws:TagKeys of a request that adds tags. */
-function requestTagKeys(tags: readonly Tag[]): NonNullable<Authorization['conditionKeys']> {
-  if (tags.length === 0) return {};
-  const keys: Record<string, string | string[]> = { 'aws:TagKeys': tags.map((tag) => tag.Key) };
-  for (const tag of tags) keys[`aws:RequestTag/${tag.Key}`] = tag.Value;
-  return keys;
+/**
+ * An action on policy `arn`, with aws:ResourceTag/<key> of a customer-managed policy (no
+ * iam:ResourceTag: it is not a condition key of the policy resource type), then `extra`.
+ */
+function onPolicy(ctx: OperationContext, name: string, arn: string, extra: ConditionKeys = {}): Authorization {
+  const tags = ctx.app.directory.get('policy', arn)?.tags ?? [];
+  return { action: IAM_ACTION(name), resource: arn, conditionKeys: { ...resourceTagKeys(tags, { iamKeys: false }), ...extra } };
 }
-
-/** aws:ResourceTag/<key> of an existing customer-managed policy. */
-function resourceTagKeys(ctx: OperationContext, arn: string): NonNullable<Authorization['conditionKeys']> {
-  const keys: Record<string, string> = {};
-  for (const tag of ctx.app.directory.get('policy', arn)?.tags ?? []) keys[`aws:ResourceTag/${tag.Key}`] = tag.Value;
-  return keys;
-}
-
-function onPolicy(ctx: OperationContext, name: string, arn: string, extra: NonNullable<Authorization['conditionKeys']> = {}): Authorization {
-  return { action: IAM_ACTION(name), resource: arn, conditionKeys: { ...resourceTagKeys(ctx, arn), ...extra } };
-}
-
-const TAG_KEY: StringRule = { min: 1, max: 128, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' };
 
 type Scope = 'All' | 'AWS' | 'Local';
 type PolicyUsageFilter = 'PermissionsPolicy' | 'PermissionsBoundary';
@@ -454,9 +429,7 @@ export const managedPolicyOperations: OperationMap = {
   // https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagPolicy.html
   UntagPolicy: operation({
     input: (query) => {
-      const keys = query.list('TagKeys').map((key, index) => checkTagKey(key, index));
-      if (keys.length === 0) throw validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
-      if (keys.length > 50) throw validation(`1 validation error detected: Value '[${keys.join(', ')}]' at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to 50`);
+      const keys = tagKeysOf(query, 'member');
       return { arn: policyArnParam(query), keys };
     },
     authorize: (input, ctx) => onPolicy(ctx, 'UntagPolicy', input.arn, { 'aws:TagKeys': input.keys }),
@@ -471,34 +444,14 @@ export const managedPolicyOperations: OperationMap = {
   ListPolicyTags: operation({
     input: (query) => ({ query, arn: policyArnParam(query) }),
     authorize: (input, ctx) => onPolicy(ctx, 'ListPolicyTags', input.arn),
-    handle: (input, ctx) => {
-      const view = existingPolicy(ctx, input.arn);
-      const page = paginate(view.tags, input.query);
-      return { Tags: page.items.map((tag) => ({ Key: tag.Key, Value: tag.Value })), ...pageFields(page) };
-    },
+    handle: (input, ctx) => tagsPage(existingPolicy(ctx, input.arn).tags, input.query),
   }),
 };
 
 function byPolicyName(a: ManagedPolicyView, b: ManagedPolicyView): number {
-  const x = a.name.toLowerCase();
-  const y = b.name.toLowerCase();
-  if (x !== y) return x < y ? -1 : 1;
-  return a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0;
+  return compareNames(a.name, b.name) || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
 }
 
 function versionNumber(versionId: string): number {
   return Number.parseInt(versionId.slice(1), 10) || 0;
-}
-
-function requiredTags(query: QueryInput): Tag[] {
-  const tags = tagsOf(query);
-  if (tags.length === 0) throw validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
-  return tags;
-}
-
-function checkTagKey(key: string, index: number): string {
-  if (key.length < 1 || key.length > 128 || !TAG_KEY.pattern!.test(key)) {
-    throw validation(`1 validation error detected: Value '${key}' at 'tagKeys.${index + 1}.member' failed to satisfy constraint: Member must satisfy regular expression pattern: ${TAG_KEY.patternText}`);
-  }
-  return key;
 }

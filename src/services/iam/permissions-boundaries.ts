@@ -7,9 +7,7 @@
 import type { RoleRecord, UserRecord } from '../../directory/types.js';
 import type { QueryInput } from '../../protocol/query-input.js';
 import { operation, type Operation, type OperationContext, type OperationMap } from '../service.js';
-import { IAM_ACTION, ROLE_NAME, USER_NAME, noSuchEntity } from './common.js';
-import { entityArn } from './attached-policies.js';
-import { policyArnParam } from './managed-policies.js';
+import { IAM_ACTION, ROLE_NAME, USER_NAME, checkBoundary, entityArnFor, noSuchEntity, policyArnParam } from './common.js';
 
 type BoundedKind = 'user' | 'role';
 
@@ -64,14 +62,12 @@ function putOperation(kind: BoundedKind): Operation<PutInput> {
     // iam:PermissionsBoundary is the boundary being set.
     authorize: (input, ctx) => ({
       action: IAM_ACTION(`Put${LABEL[kind]}PermissionsBoundary`),
-      resource: entityArn(ctx, kind, input.name),
+      resource: entityArnFor(ctx, kind, input.name),
       conditionKeys: { 'iam:PermissionsBoundary': input.boundaryArn },
     }),
     handle: (input, ctx) => {
       const entity = existing(ctx, kind, input.name);
-      if (!ctx.app.library.isManagedPolicy(input.boundaryArn)) {
-        throw noSuchEntity(`Scope ARN: ${input.boundaryArn} does not exist or is not attachable.`);
-      }
+      checkBoundary(ctx, input.boundaryArn);
       if (entity.boundaryArn !== input.boundaryArn) entity.withBoundary(input.boundaryArn);
       return undefined;
     },
@@ -87,7 +83,7 @@ function deleteOperation(kind: BoundedKind): Operation<{ name: string }> {
       const current = bounded(ctx, kind, input.name)?.boundaryArn;
       return {
         action: IAM_ACTION(`Delete${LABEL[kind]}PermissionsBoundary`),
-        resource: entityArn(ctx, kind, input.name),
+        resource: entityArnFor(ctx, kind, input.name),
         ...(current !== undefined ? { conditionKeys: { 'iam:PermissionsBoundary': current } } : {}),
       };
     },

@@ -10,23 +10,24 @@
  */
 import type { Usage } from '../../auth/usage-tracker.js';
 import type { RoleRecord, Tag } from '../../directory/types.js';
-import type { QueryInput, StringRule } from '../../protocol/query-input.js';
+import type { QueryInput } from '../../protocol/query-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import { operation, type Authorization, type OperationContext, type OperationMap } from '../service.js';
 import {
-  ARN, DESCRIPTION, IAM_ACTION, PATH_PREFIX, POLICY_DOCUMENT, ROLE_NAME, arnOf, byName, checkPolicyDocument, deleteConflict,
-  encodeDocument, entityAlreadyExists, iamTime, invalidInput, limitExceeded, mergeTags, noSuchEntity, now, pageFields, paginate, pathOf,
-  removeTags, tagsOf, tagsXml, validation, withPathPrefix,
+  ARN, DESCRIPTION, IAM_ACTION, POLICY_DOCUMENT, ROLE_NAME, arnOf, byName, checkBoundary, checkPolicyDocument, deleteConflict,
+  encodeDocument, entityAlreadyExists, iamTime, limitExceeded, noSuchEntity, now, pageFields, paginate, pagingInput, pathOf,
+  withPathPrefix,
 } from './common.js';
-
-export type ConditionKeys = NonNullable<Authorization['conditionKeys']>;
+import {
+  mergeTags, removeTags, requestTagKeys, requiredTags, resourceTagKeys, sortedTags, tagKeysOf, tagsOf, tagsPage, tagsXml,
+  type ConditionKeys,
+} from './tags.js';
 
 const MAX_SESSION_DURATION = { min: 3600, max: 43200 };
 const DEFAULT_MAX_SESSION_DURATION = 3600;
 const TRUST_POLICY_QUOTA = 2048;
-const TAG_KEY: StringRule = { min: 1, max: 128, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' };
 
-// --- helpers shared with instance-profiles.ts and inline-policies.ts
+// --- helpers shared with instance-profiles.ts
 
 export function findRole(ctx: OperationContext, name: string): RoleRecord {
   const role = ctx.app.directory.get('role', name);
@@ -52,56 +53,6 @@ export function roleAuthorization(ctx: OperationContext, action: string, name: s
   };
 }
 
-/** aws:ResourceTag/K and iam:ResourceTag/K of an existing resource. */
-export function resourceTagKeys(tags: readonly Tag[]): ConditionKeys {
-  const keys: Record<string, string> = {};
-  for (const tag of tags) {
-    keys[`aws:ResourceTag/${tag.Key}`] = tag.Value;
-    keys[`iam:ResourceTag/${tag.Key}`] = tag.Value;
-  }
-  return keys;
-}
-
-/** aws:TagKeys and aws:RequestTag/K of a request that adds tags. */
-export function requestTagKeys(tags: readonly Tag[]): ConditionKeys {
-  const keys: Record<string, string | string[]> = {};
-  if (tags.length > 0) keys['aws:TagKeys'] = tags.map((tag) => tag.Key);
-  for (const tag of tags) keys[`aws:RequestTag/${tag.Key}`] = tag.Value;
-  return keys;
-}
-
-/** Tags of a TagX request: the list is required and must not be empty. */
-export function requiredTags(query: QueryInput): Tag[] {
-  const tags = tagsOf(query);
-  if (tags.length === 0) throw validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
-  return tags;
-}
-
-/** TagKeys.member.N of an UntagX request: 1 to 50 keys. */
-export function tagKeysOf(query: QueryInput): string[] {
-  const keys = query.list('TagKeys');
-  if (keys.length === 0) throw validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
-  if (keys.length > 50) throw validation("1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to 50");
-  if (keys.some((key) => key.length < 1 || key.length > 128 || !TAG_KEY.pattern!.test(key))) {
-    // AWS names the whole list, then the member constraints.
-    throw validation(`1 validation error detected: Value '[${keys.join(', ')}]' at 'tagKeys' failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: ${TAG_KEY.patternText}]`);
-  }
-  return keys;
-}
-
-/** Validates the paging (and optionally PathPrefix) parameters of a List action before it is authorized. */
-export function listInput(query: QueryInput, options: { pathPrefix?: boolean } = {}): QueryInput {
-  if (options.pathPrefix) query.optional('PathPrefix', PATH_PREFIX);
-  query.integer('MaxItems', { min: 1, max: 1000 });
-  query.optional('Marker', { min: 1, max: 320 });
-  return query;
-}
-
-/** Tags sorted by key, as the ListXTags actions return them. */
-export function sortedTags(tags: readonly Tag[]): Tag[] {
-  return [...tags].sort((a, b) => (a.Key < b.Key ? -1 : a.Key > b.Key ? 1 : 0));
-}
-
 /**
  * A trust policy as IAM accepts it: valid grammar for a trust policy, and at most 2,048
  * characters without whitespace (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
@@ -109,14 +60,6 @@ export function sortedTags(tags: readonly Tag[]): Tag[] {
 function checkTrustPolicy(ctx: OperationContext, document: string): void {
   const size = checkPolicyDocument(ctx, document, 'trust');
   if (size > TRUST_POLICY_QUOTA) throw limitExceeded(`Cannot exceed quota for ACLSizePerRole: ${TRUST_POLICY_QUOTA}`);
-}
-
-const POLICY_ARN = /^arn:aws:iam::(\d{12}|aws):policy\/(.+\/)?[\w+=,.@-]+$/;
-
-/** A permissions boundary must name an existing managed policy (customer or AWS). */
-export function checkBoundary(ctx: OperationContext, arn: string): void {
-  if (!POLICY_ARN.test(arn)) throw invalidInput(`ARN ${arn} is not valid.`);
-  if (!ctx.app.library.isManagedPolicy(arn)) throw noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
 }
 
 /**
@@ -214,7 +157,7 @@ const GetRole = operation<{ roleName: string }>({
 
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoles.html — the action has no resource type, so "*". */
 const ListRoles = operation<QueryInput>({
-  input: (query) => listInput(query, { pathPrefix: true }),
+  input: (query) => pagingInput(query, { pathPrefix: true }),
   authorize: () => ({ action: IAM_ACTION('ListRoles'), resource: '*' }),
   handle(query, ctx) {
     const roles = withPathPrefix(ctx.app.directory.list('role'), query).sort(byName((role) => role.roleName));
@@ -299,7 +242,7 @@ const TagRole = operation<{ roleName: string; tags: Tag[] }>({
 
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagRole.html */
 const UntagRole = operation<{ roleName: string; keys: string[] }>({
-  input: (query) => ({ roleName: roleName(query), keys: tagKeysOf(query) }),
+  input: (query) => ({ roleName: roleName(query), keys: tagKeysOf(query, 'list') }),
   authorize: (input, ctx) => roleAuthorization(ctx, 'UntagRole', input.roleName, { keys: { 'aws:TagKeys': input.keys } }),
   handle(input, ctx) {
     const role = findRole(ctx, input.roleName);
@@ -310,12 +253,9 @@ const UntagRole = operation<{ roleName: string; keys: string[] }>({
 
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListRoleTags.html — sorted by tag key. */
 const ListRoleTags = operation<{ roleName: string; query: QueryInput }>({
-  input: (query) => ({ roleName: roleName(query), query: listInput(query) }),
+  input: (query) => ({ roleName: roleName(query), query: pagingInput(query) }),
   authorize: (input, ctx) => roleAuthorization(ctx, 'ListRoleTags', input.roleName),
-  handle(input, ctx) {
-    const page = paginate(sortedTags(findRole(ctx, input.roleName).tags), input.query);
-    return { Tags: page.items.map((tag) => ({ Key: tag.Key, Value: tag.Value })), ...pageFields(page) };
-  },
+  handle: (input, ctx) => tagsPage(sortedTags(findRole(ctx, input.roleName).tags), input.query),
 });
 
 export const roleOperations: OperationMap = {

@@ -6,8 +6,8 @@
  * rename rewrites those in the same atomic directory change.
  *
  * This module also exports the user helpers the access-key and group modules share: looking a
- * user up with IAM's NoSuchEntity, the ARN a request on a user is authorized against, the user
- * an operation with an optional UserName is about, and the user's resource-tag condition keys.
+ * user up with IAM's NoSuchEntity, what a request on a user is authorized against, the user an
+ * operation with an optional UserName is about, and the User element.
  *
  * Known gaps: no login profiles, MFA devices, signing certificates, SSH keys or service-specific
  * credentials, so DeleteUser never reports those conflicts; GetUser for the root user has no
@@ -16,15 +16,17 @@
 import type { DirectoryChange } from '../../directory/directory.js';
 import type { Tag, UserRecord } from '../../directory/types.js';
 import { rootArn } from '../../domain/arn.js';
-import type { ContextValue } from '../../policy/index.js';
 import type { AwsError } from '../../protocol/aws-error.js';
 import type { QueryInput } from '../../protocol/query-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
-import { operation, type OperationContext, type OperationMap } from '../service.js';
+import { operation, type Authorization, type OperationContext, type OperationMap } from '../service.js';
 import {
-  ARN, PATH, USER_NAME, arnOf, byName, deleteConflict, entityAlreadyExists, iamTime, invalidInput, limitExceeded, noSuchEntity,
-  now, pageFields, paginate, pathOf, removeTags, mergeTags, tagsOf, tagsXml, validation, withPathPrefix,
+  ARN, IAM_ACTION, PATH, USER_NAME, arnOf, byName, checkBoundary, deleteConflict, entityAlreadyExists, entityArnFor, iamTime,
+  limitExceeded, moveTarget, noSuchEntity, now, pageFields, paginate, pagingInput, pathOf, validation, withPathPrefix,
 } from './common.js';
+import {
+  mergeTags, removeTags, requestTagKeys, requiredTags, resourceTagKeys, tagKeysOf, tagsOf, tagsPage, tagsXml, type ConditionKeys,
+} from './tags.js';
 
 // --- helpers shared with access-keys.ts and groups.ts
 
@@ -36,11 +38,6 @@ export function requireUser(ctx: OperationContext, name: string): UserRecord {
   const user = ctx.app.directory.get('user', name);
   if (!user) throw noSuchUser(name);
   return user;
-}
-
-/** The ARN a request on user `name` is authorized against: the user's own, or with path / when there is no such user. */
-export function userArnFor(ctx: OperationContext, name: string): string {
-  return ctx.app.directory.get('user', name)?.arn ?? arnOf(ctx, 'user', '/', name);
 }
 
 /**
@@ -58,24 +55,20 @@ export function targetUserName(ctx: OperationContext, given: string | undefined)
 
 /** The ARN of the target of targetUserName: a user's, or root's. */
 export function targetArn(ctx: OperationContext, userName: string | undefined): string {
-  return userName === undefined ? rootArn(ctx.app.accountId) : userArnFor(ctx, userName);
+  return userName === undefined ? rootArn(ctx.app.accountId) : entityArnFor(ctx, 'user', userName);
 }
 
-/** aws:ResourceTag/K and iam:ResourceTag/K of an existing user (both are documented for the user resource type). */
-export function userResourceTags(user: UserRecord | undefined): Record<string, ContextValue> {
-  const keys: Record<string, ContextValue> = {};
-  for (const tag of user?.tags ?? []) {
-    keys[`aws:ResourceTag/${tag.Key}`] = tag.Value;
-    keys[`iam:ResourceTag/${tag.Key}`] = tag.Value;
-  }
-  return keys;
+/**
+ * aws:ResourceTag/K and iam:ResourceTag/K of user `name` (both are documented for the user
+ * resource type); none when `name` is undefined (the root user) or there is no such user.
+ */
+export function userTagKeys(ctx: OperationContext, name: string | undefined): ConditionKeys {
+  return name === undefined ? {} : resourceTagKeys(ctx.app.directory.get('user', name)?.tags ?? []);
 }
 
-/** aws:TagKeys and aws:RequestTag/K of a request that sets tags. */
-export function requestTagKeys(tags: readonly Tag[]): Record<string, ContextValue> {
-  const keys: Record<string, ContextValue> = { 'aws:TagKeys': tags.map((tag) => tag.Key) };
-  for (const tag of tags) keys[`aws:RequestTag/${tag.Key}`] = tag.Value;
-  return keys;
+/** What an action on user `name` is authorized against: its ARN (path-less when it does not exist) and its tags, then `keys`. */
+export function userAuthorization(ctx: OperationContext, action: string, name: string, keys: ConditionKeys = {}): Authorization {
+  return { action: IAM_ACTION(action), resource: entityArnFor(ctx, 'user', name), conditionKeys: { ...userTagKeys(ctx, name), ...keys } };
 }
 
 /**
@@ -95,23 +88,6 @@ export function userXml(user: UserRecord, detail: 'full' | 'summary'): XmlObject
 }
 
 const USERS_PER_ACCOUNT = 5000;
-const POLICY_ARN = /^arn:aws:iam::(\d{12}|aws):policy\/(.+\/)?[\w+=,.@-]+$/;
-
-/** A permissions boundary must name a managed policy that exists (customer or AWS managed). */
-export function checkBoundaryArn(ctx: OperationContext, arn: string): void {
-  if (!POLICY_ARN.test(arn)) throw invalidInput(`ARN ${arn} is not valid.`);
-  if (!ctx.app.library.isManagedPolicy(arn)) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
-}
-
-/**
- * Checks MaxItems and Marker while the input is read (before authorization, as AWS validates),
- * and hands the query on to paginate().
- */
-export function pagingInput(query: QueryInput): QueryInput {
-  query.integer('MaxItems', { min: 1, max: 1000 });
-  query.optional('Marker', { min: 1, max: 320 });
-  return query;
-}
 
 function userName(query: QueryInput, name = 'UserName'): string {
   return query.required(name, USER_NAME);
@@ -132,12 +108,12 @@ const createUser = operation<CreateUserInput>({
   authorize: (input, ctx) => ({
     action: 'iam:CreateUser',
     resource: arnOf(ctx, 'user', input.path, input.userName),
-    conditionKeys: { 'iam:PermissionsBoundary': input.boundary, ...(input.tags.length > 0 ? requestTagKeys(input.tags) : {}) },
+    conditionKeys: { 'iam:PermissionsBoundary': input.boundary, ...requestTagKeys(input.tags) },
   }),
   handle(input, ctx) {
     const directory = ctx.app.directory;
     if (directory.get('user', input.userName)) throw entityAlreadyExists(`User with name ${input.userName} already exists.`);
-    if (input.boundary !== undefined) checkBoundaryArn(ctx, input.boundary);
+    if (input.boundary !== undefined) checkBoundary(ctx, input.boundary);
     if (directory.count('user') >= USERS_PER_ACCOUNT) throw limitExceeded(`Cannot exceed quota for UsersPerAccount: ${USERS_PER_ACCOUNT}`);
     const user: UserRecord = {
       userId: ctx.app.ids.uniqueId('AIDA'),
@@ -158,11 +134,7 @@ const createUser = operation<CreateUserInput>({
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetUser.html */
 const getUser = operation<{ userName: string | undefined }>({
   input: (query, ctx) => ({ userName: targetUserName(ctx, query.optional('UserName', USER_NAME)) }),
-  authorize: (input, ctx) => ({
-    action: 'iam:GetUser',
-    resource: targetArn(ctx, input.userName),
-    conditionKeys: input.userName === undefined ? {} : userResourceTags(ctx.app.directory.get('user', input.userName)),
-  }),
+  authorize: (input, ctx) => ({ action: 'iam:GetUser', resource: targetArn(ctx, input.userName), conditionKeys: userTagKeys(ctx, input.userName) }),
   handle(input, ctx) {
     // The root user is not an IAM user; AWS answers with the account as the user, without UserName or Path.
     if (input.userName === undefined) return { User: { UserId: ctx.app.accountId, Arn: rootArn(ctx.app.accountId) } };
@@ -191,19 +163,11 @@ const updateUser = operation<UpdateUserInput>({
     newUserName: query.optional('NewUserName', USER_NAME),
     newPath: query.optional('NewPath', PATH),
   }),
-  authorize: (input, ctx) => ({
-    action: 'iam:UpdateUser',
-    resource: userArnFor(ctx, input.userName),
-    conditionKeys: userResourceTags(ctx.app.directory.get('user', input.userName)),
-  }),
+  authorize: (input, ctx) => userAuthorization(ctx, 'UpdateUser', input.userName),
   handle(input, ctx) {
     const directory = ctx.app.directory;
     const user = requireUser(ctx, input.userName);
-    const name = input.newUserName ?? user.userName;
-    const path = input.newPath ?? user.path;
-    const arn = arnOf(ctx, 'user', path, name);
-    // Renaming or moving needs the permission on the target too ("on both the source object and the target object").
-    if (arn !== user.arn) ctx.require({ action: 'iam:UpdateUser', resource: arn });
+    const { name, path, arn } = moveTarget(ctx, 'user', 'iam:UpdateUser', { name: user.userName, path: user.path, arn: user.arn }, input.newUserName, input.newPath);
     const other = directory.get('user', name);
     if (other && other.userId !== user.userId) throw entityAlreadyExists(`User with name ${name} already exists.`);
     const updated: UserRecord = { ...user, userName: name, path, arn };
@@ -226,11 +190,7 @@ const updateUser = operation<UpdateUserInput>({
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUser.html */
 const deleteUser = operation<{ userName: string }>({
   input: (query) => ({ userName: userName(query) }),
-  authorize: (input, ctx) => ({
-    action: 'iam:DeleteUser',
-    resource: userArnFor(ctx, input.userName),
-    conditionKeys: userResourceTags(ctx.app.directory.get('user', input.userName)),
-  }),
+  authorize: (input, ctx) => userAuthorization(ctx, 'DeleteUser', input.userName),
   handle(input, ctx) {
     const directory = ctx.app.directory;
     const user = requireUser(ctx, input.userName);
@@ -251,15 +211,10 @@ const deleteUser = operation<{ userName: string }>({
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_TagUser.html */
 const tagUser = operation<{ userName: string; tags: Tag[] }>({
   input(query) {
-    const tags = tagsOf(query);
-    if (tags.length === 0) throw validation("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+    const tags = requiredTags(query);
     return { userName: userName(query), tags };
   },
-  authorize: (input, ctx) => ({
-    action: 'iam:TagUser',
-    resource: userArnFor(ctx, input.userName),
-    conditionKeys: { ...userResourceTags(ctx.app.directory.get('user', input.userName)), ...requestTagKeys(input.tags) },
-  }),
+  authorize: (input, ctx) => userAuthorization(ctx, 'TagUser', input.userName, requestTagKeys(input.tags)),
   handle(input, ctx) {
     const user = requireUser(ctx, input.userName);
     ctx.app.directory.apply([{ kind: 'user', put: { ...user, tags: mergeTags(user.tags, input.tags) } }]);
@@ -270,16 +225,10 @@ const tagUser = operation<{ userName: string; tags: Tag[] }>({
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_UntagUser.html */
 const untagUser = operation<{ userName: string; keys: string[] }>({
   input(query) {
-    const keys = query.list('TagKeys');
-    if (keys.length === 0) throw validation("1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
-    if (keys.length > 50) throw validation(`1 validation error detected: Value '[${keys.join(', ')}]' at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to 50`);
+    const keys = tagKeysOf(query, 'count');
     return { userName: userName(query), keys };
   },
-  authorize: (input, ctx) => ({
-    action: 'iam:UntagUser',
-    resource: userArnFor(ctx, input.userName),
-    conditionKeys: { ...userResourceTags(ctx.app.directory.get('user', input.userName)), 'aws:TagKeys': input.keys },
-  }),
+  authorize: (input, ctx) => userAuthorization(ctx, 'UntagUser', input.userName, { 'aws:TagKeys': input.keys }),
   handle(input, ctx) {
     const user = requireUser(ctx, input.userName);
     ctx.app.directory.apply([{ kind: 'user', put: { ...user, tags: removeTags(user.tags, input.keys) } }]);
@@ -290,16 +239,8 @@ const untagUser = operation<{ userName: string; keys: string[] }>({
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListUserTags.html */
 const listUserTags = operation<{ userName: string; query: QueryInput }>({
   input: (query) => ({ userName: userName(query), query: pagingInput(query) }),
-  authorize: (input, ctx) => ({
-    action: 'iam:ListUserTags',
-    resource: userArnFor(ctx, input.userName),
-    conditionKeys: userResourceTags(ctx.app.directory.get('user', input.userName)),
-  }),
-  handle(input, ctx) {
-    const user = requireUser(ctx, input.userName);
-    const page = paginate(user.tags, input.query);
-    return { Tags: page.items.map((tag) => ({ Key: tag.Key, Value: tag.Value })), ...pageFields(page) };
-  },
+  authorize: (input, ctx) => userAuthorization(ctx, 'ListUserTags', input.userName),
+  handle: (input, ctx) => tagsPage(requireUser(ctx, input.userName).tags, input.query),
 });
 
 export const userOperations: OperationMap = {

@@ -5,54 +5,34 @@
  * Session tags need sts:TagSession and a source identity sts:SetSourceIdentity, on the same terms.
  */
 import { assumedRoleArn } from '../../domain/arn.js';
-import type { Tag } from '../../directory/types.js';
-import { AwsError } from '../../protocol/aws-error.js';
 import type { QueryInput, StringRule } from '../../protocol/query-input.js';
-import { PolicyDocumentError, type CompiledPolicy } from '../../policy/index.js';
 import { operation, type Authorization, type OperationContext } from '../service.js';
 import { credentialsXml, issueCredentials } from './credentials.js';
-import { packedPolicyTooLarge, stsAccessDenied, stsValidation } from './errors.js';
+import { stsAccessDenied, stsValidation } from './errors.js';
+import { packedSize, sessionPolicyInput, sessionTagKeys, type SessionPolicyInput } from './session-input.js';
 
 const SESSION_NAME: StringRule = { min: 2, max: 64, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' };
 const EXTERNAL_ID: StringRule = { min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/, patternText: '[\\w+=,.@:\\/-]*' };
 const SOURCE_IDENTITY: StringRule = { min: 2, max: 64, pattern: /^[\w+=,.@-]*$/, patternText: '[\\w+=,.@-]*' };
-const TAG_KEY: StringRule = { min: 1, max: 128, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+' };
-const TAG_VALUE: StringRule = { min: 0, max: 256, pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u, patternText: '[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*' };
-/** Session policies and tags are packed into a budget; AWS reports the share used. */
-const PACKED_BUDGET = 2048;
 const ROLE_CHAINING_LIMIT = 3600;
 
-interface AssumeRoleInput {
+interface AssumeRoleInput extends SessionPolicyInput {
   roleArn: string;
   sessionName: string;
   durationSeconds?: number;
   externalId?: string;
-  policy?: string;
-  policyArns: string[];
-  tags: Tag[];
   transitiveTagKeys: string[];
   sourceIdentity?: string;
 }
 
 export const assumeRole = operation<AssumeRoleInput>({
   input(query: QueryInput) {
-    const tags = query.structures('Tags').map((item) => ({ Key: item.required('Key', TAG_KEY), Value: item.optional('Value', TAG_VALUE) ?? '' }));
-    if (tags.length > 50) throw stsValidation('1 validation error detected: Value at \'tags\' failed to satisfy constraint: Member must have length less than or equal to 50');
-    const seen = new Set<string>();
-    for (const tag of tags) {
-      if (seen.has(tag.Key.toLowerCase())) throw new AwsError('InvalidParameterValue', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.', 400);
-      seen.add(tag.Key.toLowerCase());
-    }
-    const policyArns = query.structures('PolicyArns').map((item) => item.required('arn', { min: 20, max: 2048 }));
-    if (policyArns.length > 10) throw stsValidation('1 validation error detected: Value at \'policyArns\' failed to satisfy constraint: Member must have length less than or equal to 10');
     return {
+      ...sessionPolicyInput(query),
       roleArn: query.required('RoleArn', { min: 20, max: 2048 }),
       sessionName: query.required('RoleSessionName', SESSION_NAME),
       durationSeconds: query.integer('DurationSeconds', { min: 900, max: 43200 }),
       externalId: query.optional('ExternalId', EXTERNAL_ID),
-      policy: query.optional('Policy', { min: 1, max: 2048 }),
-      policyArns,
-      tags,
       transitiveTagKeys: query.list('TransitiveTagKeys'),
       sourceIdentity: query.optional('SourceIdentity', SOURCE_IDENTITY),
     };
@@ -71,8 +51,7 @@ export const assumeRole = operation<AssumeRoleInput>({
       'sts:RoleSessionName': input.sessionName,
       'sts:SourceIdentity': input.sourceIdentity,
       'sts:TransitiveTagKeys': input.transitiveTagKeys.length > 0 ? input.transitiveTagKeys : undefined,
-      'aws:TagKeys': input.tags.length > 0 ? input.tags.map((tag) => tag.Key) : undefined,
-      ...Object.fromEntries(input.tags.map((tag) => [`aws:RequestTag/${tag.Key}`, tag.Value])),
+      ...sessionTagKeys(input.tags),
     };
     const check = (action: string): void => {
       const authorization: Authorization = { action, resource: role.arn, conditionKeys };
@@ -125,26 +104,3 @@ function roleOf(ctx: OperationContext, roleArn: string) {
   return role && role.path === (match[2] ?? '/') ? role : undefined;
 }
 
-/** Validates the session policies and returns the packed share (percent) when there is one. */
-function packedSize(ctx: OperationContext, input: AssumeRoleInput): number | undefined {
-  if (input.policy === undefined && input.tags.length === 0 && input.policyArns.length === 0) return undefined;
-  let size = 0;
-  if (input.policy !== undefined) size += compileSessionPolicy(ctx, input.policy).sizeWithoutWhitespace;
-  for (const arn of input.policyArns) {
-    if (!ctx.app.library.isManagedPolicy(arn)) throw new AwsError('InvalidParameterValue', `Policy ${arn} does not exist or is not attachable.`, 400);
-    size += arn.length;
-  }
-  for (const tag of input.tags) size += tag.Key.length + tag.Value.length;
-  const percent = Math.ceil((size / PACKED_BUDGET) * 100);
-  if (percent > 100) throw packedPolicyTooLarge(percent);
-  return percent;
-}
-
-function compileSessionPolicy(ctx: OperationContext, text: string): CompiledPolicy {
-  try {
-    return ctx.app.library.compile(text, 'session', { kind: 'session', name: 'session policy' });
-  } catch (error) {
-    if (error instanceof PolicyDocumentError) throw new AwsError('MalformedPolicyDocument', error.message, 400);
-    throw error;
-  }
-}

@@ -5,6 +5,7 @@ import { accountOfAccessKeyId } from '../../domain/ids.js';
 import type { QueryInput } from '../../protocol/query-input.js';
 import { operation, type ServiceDefinition } from '../service.js';
 import { assumeRole } from './assume-role.js';
+import { getFederationToken } from './federation.js';
 import { credentialsXml, issueCredentials } from './credentials.js';
 import { stsAccessDenied, stsValidation } from './errors.js';
 
@@ -63,5 +64,6 @@ export const stsService: ServiceDefinition = {
     AssumeRole: assumeRole,
     GetSessionToken: getSessionToken,
     GetAccessKeyInfo: getAccessKeyInfo,
+    GetFederationToken: getFederationToken,
   },
 };
