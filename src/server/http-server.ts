@@ -68,7 +68,8 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure
   };
   const response = await app.handle(request);
   const payload = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
-  const outgoing: Record<string, string | number> = { ...response.headers, 'content-length': payload.length, date: new Date().toUTCString() };
+  // Node adds the Date header itself (cached per second).
+  const outgoing: Record<string, string | number> = { ...response.headers, 'content-length': payload.length };
   if (body === 'too-large') outgoing.connection = 'close';
   res.writeHead(response.statusCode, outgoing);
   res.end(req.method === 'HEAD' ? undefined : payload);

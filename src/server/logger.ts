@@ -13,12 +13,26 @@ export interface Logger {
   log(level: Exclude<LogLevel, 'silent'>, message: string, fields?: LogFields): void;
 }
 
-export function jsonLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+/**
+ * Lines are gathered and written together once per turn of the event loop (one write instead of
+ * one per request under load), and at exit whatever is left is written synchronously.
+ */
+export function jsonLogger(level: LogLevel, write: (text: string) => void = (text) => process.stderr.write(text)): Logger & { flush(): void } {
+  let pending: string[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    write(text);
+  };
+  process.once('exit', flush);
   return {
     log(eventLevel, message, fields = {}) {
       if (ORDER[eventLevel] < ORDER[level]) return;
-      write(JSON.stringify({ time: new Date().toISOString(), level: eventLevel, msg: message, ...fields }) + '\n');
+      if (pending.length === 0) setImmediate(flush);
+      pending.push(JSON.stringify({ time: new Date().toISOString(), level: eventLevel, msg: message, ...fields }) + '\n');
     },
+    flush,
   };
 }
 

@@ -35,7 +35,7 @@ export interface IncomingRequest {
 
 export async function handleRequest(app: App, request: IncomingRequest): Promise<WireResponse> {
   const requestId = app.ids.requestId();
-  const started = process.hrtime.bigint();
+  const started = performance.now();
   const time = app.clock.now();
   const queryStart = request.url.indexOf('?');
   const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
@@ -49,7 +49,9 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
   let action = '';
   let caller: Caller | undefined;
   let signature: ParsedSignature | null = null;
+  let failure: AwsError | undefined;
   let response: WireResponse;
+  const userAgent = header(request, 'user-agent') ?? '';
   try {
     signature = parseSignature(signed);
     const params = readParams(request, rawQuery);
@@ -62,7 +64,7 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     const operation = service.operations[action];
     if (!operation) throw invalidAction(action, service);
     const info: RequestInfo = {
-      sourceIp: request.remoteAddress, secure: request.secure, userAgent: header(request, 'user-agent') ?? '',
+      sourceIp: request.remoteAddress, secure: request.secure, userAgent,
       region: signature.region, localAddress: request.localAddress, time,
     };
     const authenticated = caller;
@@ -75,9 +77,10 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     if (typeof authorization === 'object') context.require(authorization);
     response = queryResult(action, service.xmlNamespace, await operation.handle(input, context), requestId);
   } catch (error) {
-    response = queryError(asAwsError(app, error, requestId), service.xmlNamespace, requestId);
+    failure = asAwsError(app, error, requestId);
+    response = queryError(failure, service.xmlNamespace, requestId);
   }
-  finish(app, request, { requestId, time, started, service, action, caller, signature, response });
+  finish(app, request, { requestId, time, started, service, action, caller, signature, userAgent, failure, response });
   return response;
 }
 
@@ -126,7 +129,9 @@ export function header(request: IncomingRequest, name: string): string | undefin
 interface Outcome {
   requestId: string;
   time: Date;
-  started: bigint;
+  started: number;
+  userAgent: string;
+  failure: AwsError | undefined;
   service: ServiceDefinition;
   action: string;
   caller: Caller | undefined;
@@ -136,8 +141,7 @@ interface Outcome {
 
 /** The finalizer: one audit record and one log line for every request, failures included. */
 function finish(app: App, request: IncomingRequest, outcome: Outcome): void {
-  const { response, caller } = outcome;
-  const error = response.statusCode >= 400 ? errorOf(response) : undefined;
+  const { response, caller, failure: error } = outcome;
   const accessKeyId = caller?.accessKeyId ?? outcome.signature?.accessKeyId;
   app.audit.record({
     requestId: outcome.requestId,
@@ -146,7 +150,7 @@ function finish(app: App, request: IncomingRequest, outcome: Outcome): void {
     eventName: outcome.action,
     awsRegion: outcome.signature?.region ?? app.region,
     sourceIPAddress: request.remoteAddress,
-    userAgent: header(request, 'user-agent') ?? '',
+    userAgent: outcome.userAgent,
     accessKeyId,
     principalArn: caller?.arn,
     userIdentityType: caller?.kind,
@@ -164,13 +168,6 @@ function finish(app: App, request: IncomingRequest, outcome: Outcome): void {
     accessKeyId,
     principal: caller?.arn,
     sourceIp: request.remoteAddress,
-    ms: Number((process.hrtime.bigint() - outcome.started) / 1000n) / 1000,
+    ms: Math.round((performance.now() - outcome.started) * 1000) / 1000,
   });
-}
-
-function errorOf(response: WireResponse): { code: string; message: string } | undefined {
-  const body = response.body.toString();
-  const code = /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
-  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1];
-  return code === undefined ? undefined : { code, message: message ?? '' };
 }
