@@ -32,6 +32,17 @@ export interface SessionClaims {
   /** the ARN of whoever asked for the session (AssumeRole caller), for the session inventory */
   issuedTo?: string;
   mfaAuthenticated?: boolean;
+  /** instance credentials only: the instance IMDS delivered them to, and how */
+  ec2?: InstanceDelivery;
+}
+
+export interface InstanceDelivery {
+  instanceId: string;
+  instanceArn: string;
+  vpcId: string;
+  privateIp: string;
+  /** ec2:RoleDelivery: the metadata service version used, '1.0' or '2.0' */
+  roleDelivery: '1.0' | '2.0';
 }
 
 const VERSION = 1;

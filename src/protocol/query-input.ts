@@ -43,8 +43,14 @@ export interface StringRule {
   patternText?: string;
 }
 
+/**
+ * How lists are spelled: the query protocol (IAM, STS) writes `Name.member.N`; EC2's variant
+ * writes `Name.N`.
+ */
+export type ListStyle = 'member' | 'flat';
+
 export class QueryInput {
-  constructor(readonly params: ReadonlyMap<string, string>) {}
+  constructor(readonly params: ReadonlyMap<string, string>, readonly listStyle: ListStyle = 'member') {}
 
   has(name: string): boolean {
     return this.params.has(name);
@@ -83,20 +89,28 @@ export class QueryInput {
     return lower === 'true';
   }
 
-  /** `Name.member.1`, `Name.member.2`, ... in order (the query protocol's list encoding). */
+  /** `Name.member.1`, `Name.member.2`, ... (EC2: `Name.1`, `Name.2`, ...) in order. */
   list(name: string): string[] {
-    return this.indexed(`${name}.member`).map((index) => this.params.get(`${name}.member.${index}`) ?? '');
+    const base = this.listBase(name);
+    return this.indexed(base).map((index) => this.params.get(`${base}.${index}`) ?? '');
   }
 
-  /** A list of structures: each element is a QueryInput over `Name.member.N.` */
+  /** A list of structures: each element is a QueryInput over `Name.member.N.` (EC2: `Name.N.`). */
   structures(name: string): QueryInput[] {
-    const prefix = `${name}.member.`;
-    return this.indexed(`${name}.member`).map((index) => {
-      const inner = new Map<string, string>();
-      const itemPrefix = `${prefix}${index}.`;
-      for (const [key, value] of this.params) if (key.startsWith(itemPrefix)) inner.set(key.slice(itemPrefix.length), value);
-      return new QueryInput(inner);
-    });
+    const base = this.listBase(name);
+    return this.indexed(base).map((index) => this.structure(`${base}.${index}`));
+  }
+
+  /** The members of a nested structure `Name.` as a QueryInput of their own. */
+  structure(name: string): QueryInput {
+    const prefix = `${name}.`;
+    const inner = new Map<string, string>();
+    for (const [key, value] of this.params) if (key.startsWith(prefix)) inner.set(key.slice(prefix.length), value);
+    return new QueryInput(inner, this.listStyle);
+  }
+
+  private listBase(name: string): string {
+    return this.listStyle === 'member' ? `${name}.member` : name;
   }
 
   private indexed(prefix: string): number[] {

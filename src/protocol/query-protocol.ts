@@ -22,6 +22,22 @@ export function queryResult(action: string, namespace: string, result: XmlObject
   return { statusCode: 200, headers: { ...XML_HEADERS, 'x-amzn-requestid': requestId }, body };
 }
 
+/**
+ * EC2's variant of the query protocol: no Result wrapper, a lower-case requestId first, lists as
+ * `<item>`, and errors as `<Response><Errors><Error>...</Error></Errors><RequestID>`.
+ */
+export function ec2Result(action: string, namespace: string, result: XmlObject | undefined, requestId: string): WireResponse {
+  const body = `<${action}Response xmlns="${namespace}"><requestId>${requestId}</requestId>${result === undefined ? '' : xmlContent(result, 'item')}</${action}Response>\n`;
+  return { statusCode: 200, headers: { ...XML_HEADERS, 'x-amzn-requestid': requestId }, body };
+}
+
+export function ec2Error(error: AwsError, requestId: string): WireResponse {
+  const body =
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(error.code)}</Code>` +
+    `<Message>${escapeXml(error.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>\n`;
+  return { statusCode: error.statusCode, headers: { ...XML_HEADERS, 'x-amzn-requestid': requestId }, body };
+}
+
 export function queryError(error: AwsError, namespace: string, requestId: string): WireResponse {
   const body =
     `<ErrorResponse xmlns="${namespace}"><Error><Type>${error.fault}</Type><Code>${escapeXml(error.code)}</Code>` +

@@ -13,6 +13,8 @@ import { PolicyLibrary } from '../directory/policy-library.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { IdGenerator } from '../domain/ids.js';
 import { AwsManagedPolicyCatalog } from '../services/iam/aws-managed-policies.js';
+import { ec2Service } from '../services/ec2/index.js';
+import { Ec2State } from '../services/ec2/state.js';
 import { iamService } from '../services/iam/index.js';
 import type { ServiceDefinition } from '../services/service.js';
 import { stsService } from '../services/sts/index.js';
@@ -56,6 +58,8 @@ export class App {
   readonly logger: Logger;
   readonly audit: AuditSink;
   readonly maxBodyBytes: number;
+  /** EC2's records (instances, VPCs, ...) */
+  readonly ec2: Ec2State;
   /** last use of access keys and roles, flushed to the store every few seconds */
   readonly usage: UsageTracker;
   private readonly usageFlush: NodeJS.Timeout;
@@ -76,10 +80,11 @@ export class App {
     this.logger = parts.logger ?? silentLogger;
     this.audit = parts.audit ?? noAudit;
     this.maxBodyBytes = parts.maxBodyBytes ?? 2 * 1024 * 1024;
+    this.ec2 = new Ec2State(parts.store);
     this.usage = new UsageTracker(parts.store);
     this.usageFlush = setInterval(() => this.usage.flush(), 5000);
     this.usageFlush.unref();
-    this.services = new Map([iamService, stsService].map((service) => [service.name, service]));
+    this.services = new Map([iamService, stsService, ec2Service].map((service) => [service.name, service]));
   }
 
   static create(parts: AppParts): App {

@@ -12,7 +12,7 @@ import type { Caller } from '../auth/caller.js';
 import type { RequestInfo } from '../auth/request-context.js';
 import { AwsError, internalError, isAwsError } from '../protocol/aws-error.js';
 import { parseFormEncoded, QueryInput } from '../protocol/query-input.js';
-import { queryError, queryResult, type WireResponse } from '../protocol/query-protocol.js';
+import type { WireResponse } from '../protocol/query-protocol.js';
 import type { OperationContext, ServiceDefinition } from '../services/service.js';
 import { parseSignature, type ParsedSignature, type SignedHttpRequest } from '../sigv4/index.js';
 import type { App } from './app.js';
@@ -59,7 +59,7 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     service = resolveService(app, signature, action);
     if (!signature) throw new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
     const payloadHash = createHash('sha256').update(request.body).digest('hex');
-    caller = authenticate(app, { request: signed, signature, payloadHash, normalizePath: true, protocol: 'query' });
+    caller = authenticate(app, { request: signed, signature, payloadHash, normalizePath: true, protocol: service.protocol.family });
     app.usage.recordCall(caller, { time: time.toISOString(), service: service.name, region: signature.region });
     const operation = service.operations[action];
     if (!operation) throw invalidAction(action, service);
@@ -72,13 +72,13 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
       app, caller: authenticated, request: info, requestId,
       require: (authorization) => { app.authorizer.require(authenticated, info, authorization); },
     };
-    const input = operation.input(new QueryInput(params), context);
+    const input = operation.input(new QueryInput(params, service.protocol.listStyle), context);
     const authorization = operation.authorize(input, context);
     if (typeof authorization === 'object') context.require(authorization);
-    response = queryResult(action, service.xmlNamespace, await operation.handle(input, context), requestId);
+    response = service.protocol.result(action, service.xmlNamespace, await operation.handle(input, context), requestId);
   } catch (error) {
     failure = asAwsError(app, error, requestId);
-    response = queryError(failure, service.xmlNamespace, requestId);
+    response = service.protocol.error(failure, service.xmlNamespace, requestId);
   }
   finish(app, request, { requestId, time, started, service, action, caller, signature, userAgent, failure, response });
   return response;

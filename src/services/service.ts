@@ -4,6 +4,7 @@
  * object (or throws an AwsError). It never touches HTTP or XML.
  */
 import type { ContextValue } from '../policy/index.js';
+import type { WireProtocol } from '../protocol/protocols.js';
 import type { QueryInput } from '../protocol/query-input.js';
 import type { XmlObject } from '../protocol/xml.js';
 import type { App } from '../server/app.js';
@@ -44,6 +45,7 @@ export type OperationMap = Readonly<Record<string, AnyOperation>>;
 export interface ServiceDefinition {
   /** SigV4 signing name and IAM action prefix */
   name: string;
+  protocol: WireProtocol;
   version: string;
   xmlNamespace: string;
   operations: OperationMap;

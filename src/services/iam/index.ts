@@ -2,6 +2,7 @@
  * IAM (query protocol, version 2010-05-08), one file per resource. Each file exports a map of
  * operations keyed by AWS operation name.
  */
+import { queryProtocol } from '../../protocol/protocols.js';
 import type { ServiceDefinition } from '../service.js';
 import { accessKeyOperations } from './access-keys.js';
 import { attachedPolicyOperations } from './attached-policies.js';
@@ -16,6 +17,7 @@ import { userOperations } from './users.js';
 
 export const iamService: ServiceDefinition = {
   name: 'iam',
+  protocol: queryProtocol,
   version: '2010-05-08',
   xmlNamespace: 'https://iam.amazonaws.com/doc/2010-05-08/',
   operations: {

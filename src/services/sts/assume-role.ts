@@ -73,7 +73,7 @@ export const assumeRole = operation<AssumeRoleInput>({
     // Transitive tags and the source identity carry over when a role session assumes another role.
     const inherited = caller.session;
     const transitive = inherited?.tags?.filter((tag) => inherited.transitiveTagKeys?.some((key) => key.toLowerCase() === tag.Key.toLowerCase())) ?? [];
-    const issued = issueCredentials(ctx, {
+    const issued = issueCredentials(ctx.app, ctx.request.time, {
       principal: { type: 'AssumedRole', accountId: ctx.app.accountId, roleId: role.roleId, roleName: role.roleName, rolePath: role.path, sessionName: input.sessionName },
       ...(input.policy !== undefined ? { sessionPolicy: input.policy } : {}),
       ...(input.policyArns.length > 0 ? { policyArns: input.policyArns } : {}),

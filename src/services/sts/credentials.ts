@@ -6,7 +6,7 @@
 import type { SessionClaims } from '../../auth/session-token.js';
 import { isoSeconds } from '../../domain/clock.js';
 import type { XmlObject } from '../../protocol/xml.js';
-import type { OperationContext } from '../service.js';
+import type { App } from '../../server/app.js';
 
 export type SessionRequest = Omit<SessionClaims, 'accessKeyId' | 'secretAccessKey' | 'issuedAt' | 'expiresAt'>;
 
@@ -15,16 +15,17 @@ export interface IssuedCredentials {
   sessionToken: string;
 }
 
-export function issueCredentials(ctx: OperationContext, request: SessionRequest, durationSeconds: number): IssuedCredentials {
-  const issuedAt = ctx.request.time.getTime();
+/** Issues a session at `time` (the request's time): for STS operations and for instance metadata. */
+export function issueCredentials(app: App, time: Date, request: SessionRequest, durationSeconds: number): IssuedCredentials {
+  const issuedAt = time.getTime();
   const claims: SessionClaims = {
     ...request,
-    accessKeyId: ctx.app.ids.accessKeyId('ASIA', ctx.app.accountId),
-    secretAccessKey: ctx.app.ids.secretAccessKey(),
+    accessKeyId: app.ids.accessKeyId('ASIA', app.accountId),
+    secretAccessKey: app.ids.secretAccessKey(),
     issuedAt,
     expiresAt: issuedAt + durationSeconds * 1000,
   };
-  return { claims, sessionToken: ctx.app.tokens.seal(claims) };
+  return { claims, sessionToken: app.tokens.seal(claims) };
 }
 
 export function credentialsXml(issued: IssuedCredentials): XmlObject {

@@ -35,7 +35,7 @@ export const getFederationToken = operation<GetFederationTokenInput>({
     if (duration > maximum) throw stsValidation('The requested DurationSeconds exceeds the 1 hour session limit for the root user.');
     const packedPercent = packedSize(ctx, input);
     const user = isRoot ? undefined : ctx.app.directory.get('user', caller.userName!);
-    const issued = issueCredentials(ctx, {
+    const issued = issueCredentials(ctx.app, ctx.request.time, {
       principal: { type: 'FederatedUser', accountId: ctx.app.accountId, name: input.name, ...(user ? { userId: user.userId, userName: user.userName } : {}) },
       ...(input.policy !== undefined ? { sessionPolicy: input.policy } : {}),
       ...(input.policyArns.length > 0 ? { policyArns: input.policyArns } : {}),

@@ -3,6 +3,7 @@
  */
 import { accountOfAccessKeyId } from '../../domain/ids.js';
 import type { QueryInput } from '../../protocol/query-input.js';
+import { queryProtocol } from '../../protocol/protocols.js';
 import { operation, type ServiceDefinition } from '../service.js';
 import { assumeRole } from './assume-role.js';
 import { getFederationToken } from './federation.js';
@@ -33,7 +34,7 @@ const getSessionToken = operation<{ durationSeconds?: number; serialNumber?: str
     const duration = input.durationSeconds ?? (isRoot ? 3600 : 43200);
     if (duration > maximum) throw stsValidation('The requested DurationSeconds exceeds the 1 hour session limit for the root user.');
     const user = isRoot ? undefined : ctx.app.directory.get('user', caller.userName!);
-    const issued = issueCredentials(ctx, {
+    const issued = issueCredentials(ctx.app, ctx.request.time, {
       principal: user
         ? { type: 'User', accountId: ctx.app.accountId, userId: user.userId, userName: user.userName, userPath: user.path }
         : { type: 'Root', accountId: ctx.app.accountId },
@@ -57,6 +58,7 @@ const getAccessKeyInfo = operation<{ accessKeyId: string }>({
 
 export const stsService: ServiceDefinition = {
   name: 'sts',
+  protocol: queryProtocol,
   version: '2011-06-15',
   xmlNamespace: 'https://sts.amazonaws.com/doc/2011-06-15/',
   operations: {

@@ -1,0 +1,165 @@
+/**
+ * EC2's records. Nothing is virtualised: an instance is a record with a lifecycle, an instance
+ * profile association, metadata options and a place in a VPC; VPCs, subnets, security groups,
+ * gateways and route tables are records with ids and CIDRs. Times are ISO strings (ms).
+ */
+import type { Tag } from '../../directory/types.js';
+
+export type InstanceStateName = 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
+
+/** AWS's state codes (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html). */
+export const INSTANCE_STATE_CODES: Readonly<Record<InstanceStateName, number>> = {
+  pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80,
+};
+
+export interface MetadataOptions {
+  httpTokens: 'optional' | 'required';
+  httpPutResponseHopLimit: number;
+  httpEndpoint: 'enabled' | 'disabled';
+  instanceMetadataTags: 'enabled' | 'disabled';
+}
+
+export type AssociationState = 'associating' | 'associated' | 'disassociating' | 'disassociated';
+
+export interface ProfileAssociation {
+  associationId: string; // iip-assoc-...
+  instanceProfileArn: string;
+  instanceProfileId: string;
+  state: AssociationState;
+  /** bumps on every (re)association: a new association makes IMDS serve a fresh credential */
+  generation: number;
+}
+
+/**
+ * The role credential an instance's metadata service is serving now. The session token carries
+ * the session's claims (secret included, sealed), so only the token needs keeping.
+ */
+export interface InstanceCredential {
+  roleName: string;
+  accessKeyId: string;
+  sessionToken: string;
+  /** ISO, whole seconds as IMDS writes them */
+  lastUpdated: string;
+  expiration: string;
+  /** the association generation this credential was issued for */
+  associationGeneration: number;
+}
+
+export interface InstanceRecord {
+  instanceId: string; // i- + 17 hex
+  imageId: string;
+  instanceType: string;
+  state: InstanceStateName;
+  stateTransitionReason: string;
+  launchTime: string;
+  /** when the instance last entered 'pending' (the identity document's pendingTime) */
+  pendingTime: string;
+  availabilityZone: string;
+  vpcId: string;
+  subnetId: string;
+  privateIpAddress: string;
+  privateDnsName: string;
+  macAddress: string;
+  networkInterfaceId: string;
+  securityGroupIds: string[];
+  keyName?: string;
+  userData?: string; // base64, as given
+  architecture: string;
+  amiLaunchIndex: number;
+  reservationId: string;
+  ownerId: string;
+  clientToken?: string;
+  tags: Tag[];
+  metadataOptions: MetadataOptions;
+  profileAssociation?: ProfileAssociation;
+  credential?: InstanceCredential;
+  /** how many times it was started: a stop/start issues a new credential */
+  bootCount: number;
+}
+
+export interface VpcRecord {
+  vpcId: string;
+  cidrBlock: string;
+  additionalCidrBlocks: string[];
+  isDefault: boolean;
+  state: 'pending' | 'available';
+  dhcpOptionsId: string;
+  instanceTenancy: string;
+  enableDnsSupport: boolean;
+  enableDnsHostnames: boolean;
+  tags: Tag[];
+}
+
+export interface SubnetRecord {
+  subnetId: string;
+  vpcId: string;
+  cidrBlock: string;
+  availabilityZone: string;
+  availabilityZoneId: string;
+  defaultForAz: boolean;
+  mapPublicIpOnLaunch: boolean;
+  state: 'pending' | 'available';
+  tags: Tag[];
+}
+
+export interface IpPermission {
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  ipRanges: Array<{ cidrIp: string; description?: string }>;
+  ipv6Ranges: Array<{ cidrIpv6: string; description?: string }>;
+  userIdGroupPairs: Array<{ groupId: string; userId: string; description?: string }>;
+  prefixListIds: Array<{ prefixListId: string; description?: string }>;
+}
+
+export interface SecurityGroupRecord {
+  groupId: string;
+  groupName: string;
+  description: string;
+  vpcId: string;
+  ownerId: string;
+  ipPermissions: IpPermission[];
+  ipPermissionsEgress: IpPermission[];
+  tags: Tag[];
+}
+
+export interface InternetGatewayRecord {
+  internetGatewayId: string;
+  attachments: Array<{ vpcId: string; state: 'available' | 'attached' | 'attaching' | 'detached' }>;
+  ownerId: string;
+  tags: Tag[];
+}
+
+export interface RouteRecord {
+  destinationCidrBlock: string;
+  gatewayId?: string;
+  natGatewayId?: string;
+  vpcEndpointId?: string;
+  state: 'active' | 'blackhole';
+  origin: 'CreateRouteTable' | 'CreateRoute';
+}
+
+export interface RouteTableRecord {
+  routeTableId: string;
+  vpcId: string;
+  routes: RouteRecord[];
+  associations: Array<{ routeTableAssociationId: string; subnetId?: string; gatewayId?: string; main: boolean }>;
+  ownerId: string;
+  tags: Tag[];
+}
+
+export interface VpcEndpointRecord {
+  vpcEndpointId: string;
+  vpcId: string;
+  serviceName: string;
+  vpcEndpointType: 'Interface' | 'Gateway';
+  state: 'available' | 'pending' | 'deleted';
+  policyDocument?: string;
+  routeTableIds: string[];
+  subnetIds: string[];
+  securityGroupIds: string[];
+  privateDnsEnabled: boolean;
+  creationTimestamp: string;
+  ownerId: string;
+  tags: Tag[];
+}
