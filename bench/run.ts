@@ -8,6 +8,7 @@ const benches: Array<[string, () => Promise<{ run: Bench }>]> = [
   ['request check (in process)', () => import('./request-check.js')],
   ['policy engine', () => import('./policy.js')],
   ['HTTP GetCallerIdentity vs bare node:http', () => import('./http.js')],
+  ['IMDS credential fetch', () => import('./imds.js')],
 ];
 
 const only = process.argv[2];

@@ -14,7 +14,12 @@ import {
 import type { Authorization } from '../services/service.js';
 import { principalArn, type Caller } from './caller.js';
 import type { SessionClaims } from './session-token.js';
-import { addRequestConditionKeys, callerConditionKeys, type RequestInfo } from './request-context.js';
+import { addRequestConditionKeys, callerConditionKeys, type RequestInfo, type VpcSource } from './request-context.js';
+
+/** Which VPC, if any, a local address belongs to (the running instances' addresses: src/network). */
+export interface NetworkSources {
+  source(localAddress: string): VpcSource | undefined;
+}
 
 /** The part of a request context that stays the same for all of one caller's requests. */
 interface CallerContext {
@@ -42,7 +47,7 @@ const CACHE_LIMIT = 100_000;
 export class Authorizer {
   private readonly cache = new Map<string, CachedPrincipal>();
 
-  constructor(private readonly directory: Directory, private readonly library: PolicyLibrary) {}
+  constructor(private readonly directory: Directory, private readonly library: PolicyLibrary, private readonly network?: NetworkSources) {}
 
   /** The request context for one authorization of this caller. */
   context(caller: Caller, request: RequestInfo, authorization: Authorization): RequestContext {
@@ -80,7 +85,7 @@ export class Authorizer {
     const keys = new Map<string, ContextValue>();
     // forEach into an empty map: measured faster than new Map(constant.keys).
     constant.keys.forEach((value, name) => keys.set(name, value));
-    addRequestConditionKeys(keys, request);
+    addRequestConditionKeys(keys, request, this.network?.source(request.localAddress));
     const actionKeys = authorization.conditionKeys;
     if (actionKeys !== undefined) {
       for (const [name, value] of Object.entries(actionKeys)) {

@@ -6,6 +6,13 @@
  * The keys come in two halves: those that depend only on the caller (its ARN, type, tags, session),
  * which the authorizer builds once per caller and keeps with the caller's policies, and those that
  * change with every request (time, source address, transport, user agent, region).
+ *
+ * Where a request comes from: through a running instance's own address (src/network) it comes from
+ * inside that instance's VPC and carries aws:SourceVpc and aws:VpcSourceIp, as a request through a
+ * VPC endpoint does on AWS; through any other address it comes from the internet: aws:SourceIp.
+ * Instance credentials (a session with `ec2` claims) carry the VPC and private IP they were delivered
+ * to on every request: aws:Ec2InstanceSourceVpc, aws:Ec2InstanceSourcePrivateIPv4,
+ * ec2:SourceInstanceARN and ec2:RoleDelivery.
  */
 import { isoSeconds } from '../domain/clock.js';
 import type { Tag } from '../directory/types.js';
@@ -21,6 +28,12 @@ export interface RequestInfo {
   /** the local address the client dialed (instances have addresses of their own) */
   localAddress: string;
   time: Date;
+}
+
+/** The VPC a request reached iamd from (an instance's address), with the sender's private IP. */
+export interface VpcSource {
+  vpcId: string;
+  privateIp: string;
 }
 
 const PRINCIPAL_TYPE: Record<Caller['kind'], string> = {
@@ -52,6 +65,13 @@ export function callerConditionKeys(caller: Caller, principalTags: readonly Tag[
     setKey(keys, 'aws:TokenIssueTime', new Date(session.issuedAt).toISOString());
     setKey(keys, 'aws:MultiFactorAuthPresent', session.mfaAuthenticated ? 'true' : 'false');
     setKey(keys, 'aws:SourceIdentity', session.sourceIdentity);
+    const delivery = session.ec2;
+    if (delivery) {
+      setKey(keys, 'aws:Ec2InstanceSourceVpc', delivery.vpcId);
+      setKey(keys, 'aws:Ec2InstanceSourcePrivateIPv4', delivery.privateIp);
+      setKey(keys, 'ec2:SourceInstanceARN', delivery.instanceArn);
+      setKey(keys, 'ec2:RoleDelivery', delivery.roleDelivery);
+    }
   }
   return keys;
 }
@@ -75,20 +95,24 @@ function setLowerCaseKey(keys: Map<string, ContextValue>, name: string, value: C
   if (value !== undefined) keys.set(name, value);
 }
 
-/** Adds the keys that change with every request. */
-export function addRequestConditionKeys(keys: Map<string, ContextValue>, request: RequestInfo): void {
+/** Adds the keys that change with every request; `vpc` when it came through an instance's address. */
+export function addRequestConditionKeys(keys: Map<string, ContextValue>, request: RequestInfo, vpc?: VpcSource): void {
   const time = timeKeysAt(request.time);
   setLowerCaseKey(keys, 'aws:currenttime', time.currentTime);
   setLowerCaseKey(keys, 'aws:epochtime', time.epochTime);
-  setLowerCaseKey(keys, 'aws:sourceip', request.sourceIp);
+  if (vpc === undefined) setLowerCaseKey(keys, 'aws:sourceip', request.sourceIp);
+  else {
+    setLowerCaseKey(keys, 'aws:sourcevpc', vpc.vpcId);
+    setLowerCaseKey(keys, 'aws:vpcsourceip', vpc.privateIp);
+  }
   setLowerCaseKey(keys, 'aws:securetransport', request.secure ? 'true' : 'false');
   setLowerCaseKey(keys, 'aws:useragent', request.userAgent);
   setLowerCaseKey(keys, 'aws:requestedregion', request.region);
 }
 
 /** Every global condition key of one request, in a map of its own. */
-export function globalConditionKeys(caller: Caller, request: RequestInfo, principalTags: readonly Tag[]): Map<string, ContextValue> {
+export function globalConditionKeys(caller: Caller, request: RequestInfo, principalTags: readonly Tag[], vpc?: VpcSource): Map<string, ContextValue> {
   const keys = callerConditionKeys(caller, principalTags);
-  addRequestConditionKeys(keys, request);
+  addRequestConditionKeys(keys, request, vpc);
   return keys;
 }

@@ -12,6 +12,7 @@ import { Directory } from '../directory/directory.js';
 import { PolicyLibrary } from '../directory/policy-library.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { IdGenerator } from '../domain/ids.js';
+import { InstanceAddresses } from '../network/instance-addresses.js';
 import { AwsManagedPolicyCatalog } from '../services/iam/aws-managed-policies.js';
 import { ec2Service } from '../services/ec2/index.js';
 import { Ec2State } from '../services/ec2/state.js';
@@ -60,6 +61,8 @@ export class App {
   readonly maxBodyBytes: number;
   /** EC2's records (instances, VPCs, ...) */
   readonly ec2: Ec2State;
+  /** which running instance owns a local address (network identity), and the instance ports */
+  readonly network: InstanceAddresses;
   /** last use of access keys and roles, flushed to the store every few seconds */
   readonly usage: UsageTracker;
   private readonly usageFlush: NodeJS.Timeout;
@@ -73,14 +76,15 @@ export class App {
     this.store = parts.store;
     this.directory = new Directory(parts.store, parts.secrets);
     this.library = new PolicyLibrary(this.directory, parts.catalog ?? AwsManagedPolicyCatalog.empty());
-    this.authorizer = new Authorizer(this.directory, this.library);
+    this.ec2 = new Ec2State(parts.store);
+    this.network = new InstanceAddresses(this.ec2.instances);
+    this.authorizer = new Authorizer(this.directory, this.library, this.network);
     this.keyring = parts.keyring;
     this.tokens = new SessionTokenCodec(parts.keyring);
     this.root = parts.root;
     this.logger = parts.logger ?? silentLogger;
     this.audit = parts.audit ?? noAudit;
     this.maxBodyBytes = parts.maxBodyBytes ?? 2 * 1024 * 1024;
-    this.ec2 = new Ec2State(parts.store);
     this.usage = new UsageTracker(parts.store);
     this.usageFlush = setInterval(() => this.usage.flush(), 5000);
     this.usageFlush.unref();

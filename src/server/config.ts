@@ -11,6 +11,10 @@ export interface ServerConfig {
   tls?: { certFile?: string; keyFile?: string; selfSigned: boolean };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   maxBodyBytes: number;
+  /** the instance metadata service's port on every instance address (0: any free port) */
+  imdsPort: number;
+  /** instance role credentials: lifetime, and how long before expiry IMDS issues the next one */
+  instanceCredentials: { lifetimeSeconds: number; refreshBeforeSeconds: number };
 }
 
 export const DEFAULTS = {
@@ -20,6 +24,9 @@ export const DEFAULTS = {
   accountId: '000000000000',
   region: 'us-east-1',
   maxBodyBytes: 2 * 1024 * 1024,
+  imdsPort: 1338,
+  instanceCredentialSeconds: 6 * 3600,
+  instanceCredentialRefreshSeconds: 3600,
 } as const;
 
 export class UsageError extends Error {}
@@ -32,6 +39,17 @@ export function serveConfig(args: readonly string[], env: Env): ServerConfig {
   const text = (flag: string, variable: string, fallback: string): string => flags.get(flag) ?? env[variable] ?? fallback;
   const port = Number(text('port', 'IAMD_PORT', String(DEFAULTS.port)));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${text('port', 'IAMD_PORT', '')}`);
+  const imdsPort = Number(text('imds-port', 'IAMD_IMDS_PORT', String(DEFAULTS.imdsPort)));
+  if (!Number.isInteger(imdsPort) || imdsPort < 0 || imdsPort > 65535) throw new UsageError(`invalid IMDS port: ${text('imds-port', 'IAMD_IMDS_PORT', '')}`);
+  const seconds = (flag: string, variable: string, fallback: number, min: number, max: number): number => {
+    const value = Number(text(flag, variable, String(fallback)));
+    if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${flag} must be a whole number of seconds from ${min} to ${max}`);
+    return value;
+  };
+  // STS's bounds for a session's lifetime; AWS makes new instance credentials available at least 5 minutes ahead.
+  const lifetimeSeconds = seconds('instance-credential-seconds', 'IAMD_INSTANCE_CREDENTIAL_SECONDS', DEFAULTS.instanceCredentialSeconds, 900, 43200);
+  const refreshBeforeSeconds = seconds('instance-credential-refresh-seconds', 'IAMD_INSTANCE_CREDENTIAL_REFRESH_SECONDS', DEFAULTS.instanceCredentialRefreshSeconds, 300, 43200);
+  if (refreshBeforeSeconds >= lifetimeSeconds) throw new UsageError('--instance-credential-refresh-seconds must be less than --instance-credential-seconds');
   const accountId = text('account-id', 'IAMD_ACCOUNT_ID', DEFAULTS.accountId);
   if (!/^\d{12}$/.test(accountId)) throw new UsageError(`invalid account id (12 digits): ${accountId}`);
   const certFile = flags.get('tls-cert') ?? env.IAMD_TLS_CERT;
@@ -48,6 +66,8 @@ export function serveConfig(args: readonly string[], env: Env): ServerConfig {
     region: text('region', 'IAMD_REGION', DEFAULTS.region),
     logLevel: logLevel as ServerConfig['logLevel'],
     maxBodyBytes: DEFAULTS.maxBodyBytes,
+    imdsPort,
+    instanceCredentials: { lifetimeSeconds, refreshBeforeSeconds },
   };
   if (certFile !== undefined || selfSigned) config.tls = { certFile, keyFile, selfSigned: certFile === undefined };
   return config;

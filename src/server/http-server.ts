@@ -2,8 +2,10 @@
  * The transport: node:http (or https) in front of the pipeline. It reads the body up to the size
  * limit, hands the raw request to App.handle and writes the answer. Malformed HTTP is answered by
  * Node itself (400, 431 for oversized headers); a client that goes away mid-body is dropped.
+ * The same transport serves the API on each running instance's own address (src/network);
+ * `listenWith` starts a server for another handler (the instance metadata service).
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { App } from './app.js';
@@ -13,6 +15,11 @@ export interface ListenOptions {
   host: string;
   port: number;
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * The local address to report to the pipeline instead of the socket's: an instance served on a
+   * port of its own on 127.0.0.1 (where extra loopback addresses cannot be bound) is still 127.b.c.d.
+   */
+  reportLocalAddress?: string;
 }
 
 export interface RunningServer {
@@ -20,17 +27,26 @@ export interface RunningServer {
   host: string;
   port: number;
   url: string;
+  /** stops accepting, lets requests in flight finish (up to 5 s) */
   close(): Promise<void>;
+  /** stops accepting and drops every connection at once, idle or not (an instance that stops) */
+  closeNow(): Promise<void>;
 }
 
 export async function listen(app: App, options: ListenOptions): Promise<RunningServer> {
+  const secure = options.tls !== undefined;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    serve(app, req, res, options.tls !== undefined).catch((error: unknown) => {
+    serve(app, req, res, secure, options.reportLocalAddress).catch((error: unknown) => {
       app.logger.log('error', 'transport error', { error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
   };
+  return listenWith(handler, options);
+}
+
+/** Listens with any request handler, on the terms of `listen` (keep-alive, graceful close). */
+export async function listenWith(handler: RequestListener, options: Pick<ListenOptions, 'host' | 'port' | 'tls'>): Promise<RunningServer> {
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -48,10 +64,15 @@ export async function listen(app: App, options: ListenOptions): Promise<RunningS
     port: address.port,
     url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
     close: () => closeGracefully(server),
+    closeNow: () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    },
   };
 }
 
-async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> {
+async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure: boolean, reportLocalAddress: string | undefined): Promise<void> {
   const body = await readBody(req, app.maxBodyBytes);
   if (body === 'aborted') return;
   const headers: Array<readonly [string, string]> = [];
@@ -63,7 +84,7 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure
     body: body === 'too-large' ? Buffer.alloc(0) : body,
     bodyTooLarge: body === 'too-large',
     remoteAddress: stripIpv4Mapped(req.socket.remoteAddress ?? ''),
-    localAddress: stripIpv4Mapped(req.socket.localAddress ?? ''),
+    localAddress: reportLocalAddress ?? stripIpv4Mapped(req.socket.localAddress ?? ''),
     secure,
   };
   const response = await app.handle(request);

@@ -1,6 +1,8 @@
 /**
  * End-to-end test harness: an iamd server listening on a random loopback port with an in-memory
  * SQLite store and the real AWS-managed policy catalog, and JS SDK v3 clients pointed at it.
+ * Running instances get their addresses as under `iamd serve`: IMDS on one port shared by every
+ * instance address (a free one, chosen once per server), the API on the server's port.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -12,6 +14,9 @@ import { TokenKeyring } from '../../src/auth/token-keyring.js';
 import { MemoryAuditSink } from '../../src/audit/audit-sink.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { IdGenerator } from '../../src/domain/ids.js';
+import type { CredentialTiming } from '../../src/imds/credentials.js';
+import { InstanceMetadataService } from '../../src/imds/router.js';
+import { InstanceListeners } from '../../src/network/instance-listeners.js';
 import { App } from '../../src/server/app.js';
 import { listen, type RunningServer } from '../../src/server/http-server.js';
 import { AwsManagedPolicyCatalog } from '../../src/services/iam/aws-managed-policies.js';
@@ -30,12 +35,26 @@ export interface TestServer {
   root: Credentials;
   audit: MemoryAuditSink;
   running: RunningServer;
+  /** the metadata service of every instance */
+  imds: InstanceMetadataService;
+  /** the listeners on running instances' addresses (`settled()` after an instance changes state) */
+  instances: InstanceListeners;
   close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  clock?: Clock;
+  accountId?: string;
+  /** IMDS port of every instance address; 0 (default): a free port, chosen once */
+  imdsPort?: number;
+  credentialTiming?: CredentialTiming;
+  /** force an instance addressing mode (default: loopback addresses where available) */
+  instanceAddressing?: 'addresses' | 'ports';
 }
 
 let catalog: AwsManagedPolicyCatalog | undefined;
 
-export async function startTestServer(options: { clock?: Clock; accountId?: string } = {}): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const accountId = options.accountId ?? '000000000000';
   const ids = new IdGenerator();
   const root = { accessKeyId: ids.accessKeyId('AKIA', accountId), secretAccessKey: ids.secretAccessKey() };
@@ -55,9 +74,14 @@ export async function startTestServer(options: { clock?: Clock; accountId?: stri
     ...(options.clock ? { clock: options.clock } : {}),
   });
   const running = await listen(app, { host: '127.0.0.1', port: 0 });
+  const imds = new InstanceMetadataService(app, options.credentialTiming);
+  const instances = await InstanceListeners.start(app, imds, {
+    apiPort: running.port, imdsPort: options.imdsPort ?? 0, ...(options.instanceAddressing ? { mode: options.instanceAddressing } : {}),
+  });
   return {
-    url: running.url, app, root, audit, running,
+    url: running.url, app, root, audit, running, imds, instances,
     async close() {
+      await instances.close();
       await running.close();
       app.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,13 +1,55 @@
 /**
- * EC2 (the EC2 query protocol, version 2016-11-15), one file per resource.
+ * EC2 (the EC2 query protocol, version 2016-11-15), one file per resource. Every operation
+ * authorizes in its handler (common.ts explains why) and answers DryRun as EC2 does. The first
+ * EC2 call in a region creates that region's default network (state.ts).
  */
 import { ec2Protocol } from '../../protocol/protocols.js';
-import type { ServiceDefinition } from '../service.js';
+import type { AnyOperation, OperationMap, ServiceDefinition } from '../service.js';
+import { imageOperations } from './images.js';
+import { instanceProfileOperations } from './instance-profiles.js';
+import { instanceStateOperations } from './instance-states.js';
+import { instanceOperations } from './instances.js';
+import { internetGatewayOperations } from './internet-gateways.js';
+import { regionOperations } from './regions.js';
+import { routeTableOperations } from './route-tables.js';
+import { securityGroupOperations } from './security-groups.js';
+import { subnetOperations } from './subnets.js';
+import { tagOperations } from './tags.js';
+import { vpcEndpointOperations } from './vpc-endpoints.js';
+import { vpcOperations } from './vpcs.js';
+
+export { publicAmiParameter } from './image-catalog.js';
+
+/** The operation, preceded by making sure the region's default network exists. */
+function withDefaults(operation: AnyOperation): AnyOperation {
+  return {
+    ...operation,
+    input(query, ctx) {
+      ctx.app.ec2.ensureDefaults(ctx.app.accountId, ctx.app.region, ctx.request.time);
+      return operation.input(query, ctx);
+    },
+  };
+}
+
+const operations: OperationMap = {
+  ...instanceOperations,
+  ...instanceStateOperations,
+  ...instanceProfileOperations,
+  ...tagOperations,
+  ...imageOperations,
+  ...regionOperations,
+  ...vpcOperations,
+  ...subnetOperations,
+  ...securityGroupOperations,
+  ...internetGatewayOperations,
+  ...routeTableOperations,
+  ...vpcEndpointOperations,
+};
 
 export const ec2Service: ServiceDefinition = {
   name: 'ec2',
   protocol: ec2Protocol,
   version: '2016-11-15',
   xmlNamespace: 'http://ec2.amazonaws.com/doc/2016-11-15/',
-  operations: {},
+  operations: Object.fromEntries(Object.entries(operations).map(([name, operation]) => [name, withDefaults(operation)])),
 };

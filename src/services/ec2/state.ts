@@ -2,12 +2,47 @@
  * EC2's records, in memory and written through to the store (RecordTable per kind). The EC2 API
  * (this folder) changes them; the metadata service and the network identity (src/imds,
  * src/network) follow instances through `instances.onChange`.
+ *
+ * Also here: the default network a new account has in each region (created at the first EC2 call
+ * of a region, once: a deleted default VPC stays deleted, as on AWS), the id generator (`ids`,
+ * replaceable for deterministic tests), and the instance lifecycle's second half: RunInstances and
+ * StartInstances answer `pending`, StopInstances `stopping`, TerminateInstances `shutting-down`,
+ * and the instance settles in running / stopped / terminated `transitionDelayMs` later
+ * (IAMD_INSTANCE_BOOT_MS, default 0: right after the response). A transition cut short by a restart
+ * is completed when the state is loaded.
  */
-import { RecordTable } from '../../store/record-table.js';
-import type { Store } from '../../store/store.js';
+import { RecordTable, type TableChange } from '../../store/record-table.js';
+import type { RecordChange, Store } from '../../store/store.js';
+import { createDefaultNetwork } from './network.js';
+import { Ec2Ids } from './ids.js';
 import type {
-  InstanceRecord, InternetGatewayRecord, RouteTableRecord, SecurityGroupRecord, SubnetRecord, VpcEndpointRecord, VpcRecord,
+  InstanceRecord, InstanceStateName, InternetGatewayRecord, RouteTableRecord, SecurityGroupRecord, SubnetRecord, VpcEndpointRecord, VpcRecord,
 } from './types.js';
+
+/** Per region: whether (and which) default VPC was made, so that it is made once. */
+export interface Ec2RegionDefaults {
+  region: string;
+  defaultVpcId: string;
+  createdAt: string;
+}
+
+/** Changes to one table, ready to be written with changes to others in one atomic write. */
+export interface TableWrite {
+  records: RecordChange[];
+  apply(): void;
+}
+
+export function tableWrite<T>(table: RecordTable<T>, changes: readonly TableChange<T>[]): TableWrite {
+  return { records: table.changes(changes), apply: () => table.remember(changes) };
+}
+
+const SETTLES_TO: Partial<Record<InstanceStateName, InstanceStateName>> = { pending: 'running', stopping: 'stopped', 'shutting-down': 'terminated' };
+
+function transitionDelayFromEnv(): number {
+  const text = process.env.IAMD_INSTANCE_BOOT_MS;
+  const value = text === undefined ? 0 : Number(text);
+  return Number.isFinite(value) && value >= 0 ? value : 0;
+}
 
 export class Ec2State {
   readonly instances: RecordTable<InstanceRecord>;
@@ -17,6 +52,12 @@ export class Ec2State {
   readonly internetGateways: RecordTable<InternetGatewayRecord>;
   readonly routeTables: RecordTable<RouteTableRecord>;
   readonly vpcEndpoints: RecordTable<VpcEndpointRecord>;
+  readonly regionDefaults: RecordTable<Ec2RegionDefaults>;
+  /** where new ids and MAC addresses come from; tests may put a seeded one */
+  ids = new Ec2Ids();
+  /** how long pending, stopping and shutting-down last, in ms */
+  transitionDelayMs = transitionDelayFromEnv();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(readonly store: Store) {
     this.instances = new RecordTable(store, 'ec2-instance', (row) => row.instanceId);
@@ -26,5 +67,47 @@ export class Ec2State {
     this.internetGateways = new RecordTable(store, 'ec2-internet-gateway', (row) => row.internetGatewayId);
     this.routeTables = new RecordTable(store, 'ec2-route-table', (row) => row.routeTableId);
     this.vpcEndpoints = new RecordTable(store, 'ec2-vpc-endpoint', (row) => row.vpcEndpointId);
+    this.regionDefaults = new RecordTable(store, 'ec2-region-defaults', (row) => row.region);
+    for (const instance of this.instances.list()) this.settle(instance.instanceId);
+  }
+
+  /** Writes changes to several tables in one atomic store write, then applies them in memory. */
+  commit(writes: readonly TableWrite[]): void {
+    this.store.write(writes.flatMap((write) => write.records));
+    for (const write of writes) write.apply();
+  }
+
+  /** The default network of `region` (VPC, a subnet per zone, gateway, routes, group), made at the first call. */
+  ensureDefaults(accountId: string, region: string, time: Date): void {
+    if (this.regionDefaults.get(region)) return;
+    const { vpcId, writes } = createDefaultNetwork(this, accountId, region);
+    this.commit([...writes, tableWrite(this.regionDefaults, [{ put: { region, defaultVpcId: vpcId, createdAt: time.toISOString() } }])]);
+  }
+
+  /** Moves an instance out of pending / stopping / shutting-down after the transition delay. */
+  settleLater(instanceId: string): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      try {
+        this.settle(instanceId);
+      } catch {
+        // The store was closed under the timer (server shutting down): the transition is completed at the next load.
+      }
+    }, this.transitionDelayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  /** Completes a transition now (an instance that is not in one is left alone). */
+  settle(instanceId: string): void {
+    const instance = this.instances.get(instanceId);
+    const next = instance ? SETTLES_TO[instance.state] : undefined;
+    if (instance && next) this.instances.put({ ...instance, state: next });
+  }
+
+  /** Cancels pending transitions (they complete at the next load). */
+  stopTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 }

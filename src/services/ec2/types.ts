@@ -28,6 +28,8 @@ export interface ProfileAssociation {
   state: AssociationState;
   /** bumps on every (re)association: a new association makes IMDS serve a fresh credential */
   generation: number;
+  /** when this association was made (ISO, ms): DescribeIamInstanceProfileAssociations' timestamp */
+  associatedAt?: string;
 }
 
 /**
@@ -43,6 +45,10 @@ export interface InstanceCredential {
   expiration: string;
   /** the association generation this credential was issued for */
   associationGeneration: number;
+  /** the instance's bootCount when it was issued: a stop/start makes IMDS issue a new one */
+  bootCount?: number;
+  /** the association it was issued for (a disassociation and a new association start generations over) */
+  associationId?: string;
 }
 
 export interface InstanceRecord {
@@ -73,6 +79,12 @@ export interface InstanceRecord {
   metadataOptions: MetadataOptions;
   profileAssociation?: ProfileAssociation;
   credential?: InstanceCredential;
+  /**
+   * The IMDSv1 credential: AWS delivers distinct role credentials to tokenless (v1)
+   * and token-carrying (v2) requests while HttpTokens is optional; `credential` is the v2 one.
+   * IMDS also replaces it when bootCount or the association generation moves on.
+   */
+  credentialV1?: InstanceCredential;
   /** how many times it was started: a stop/start issues a new credential */
   bootCount: number;
 }
