@@ -6,14 +6,15 @@
  * unless a guard policy says otherwise.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { ImdsEvent } from '../src/imds/router.js';
 import { REPO_ROOT } from './helpers/process.js';
 import {
   createInstanceRole, credentialsOf, endpointsOf, fetchCredentials, imdsGet, putInstance, type Endpoints, type InstanceProfile,
 } from './helpers/imds.js';
-import { AWS_CLI, cleanEnv, PYTHON, realClient, type CliResult } from './helpers/real-clients.js';
+import { AWS_CLI, cleanEnv, PYTHON, realClient, run as runCommand, type CliResult } from './helpers/real-clients.js';
+
+const run = (command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> => runCommand(command, args, env, REPO_ROOT);
 import { startTestServer, type Credentials, type TestServer } from './helpers/server.js';
 
 const GUARD_POLICY = JSON.stringify({
@@ -42,17 +43,6 @@ function onInstance(endpoints: Endpoints, extra: Record<string, string> = {}): N
   });
 }
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 function json(result: CliResult): Record<string, unknown> {
   assert.equal(result.status, 0, result.stderr);

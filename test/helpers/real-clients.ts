@@ -78,9 +78,10 @@ export async function boto3(server: TestServer, credentials: Credentials | undef
   return run(PYTHON, ['-c', prelude + script], cleanEnv(credentials, { ENDPOINT: server.url }));
 }
 
-function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+/** Runs a command asynchronously (so an in-process server keeps serving) and collects its output. */
+export function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<CliResult> {
   return new Promise<CliResult>((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd ? { cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
