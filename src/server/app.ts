@@ -28,6 +28,17 @@ import { masterKey, prepareDataDir, rootCredentials, type RootCredentials } from
 import { silentLogger, type Logger } from './logger.js';
 import { handleRequest, type IncomingRequest } from './pipeline.js';
 import type { WireResponse } from '../protocol/query-protocol.js';
+import type { Caller } from '../auth/caller.js';
+import type { RequestInfo } from '../auth/request-context.js';
+
+/** What a request observer sees of an authenticated request. */
+export interface ObservedRequest {
+  caller: Caller;
+  request: RequestInfo;
+  service: string;
+  action: string;
+  requestId: string;
+}
 
 export interface AppParts {
   accountId: string;
@@ -65,6 +76,11 @@ export class App {
   readonly network: InstanceAddresses;
   /** last use of access keys and roles, flushed to the store every few seconds */
   readonly usage: UsageTracker;
+  /**
+   * Called for every authenticated request before it is authorized (exfiltration detection and
+   * the like). An observer must be cheap: it runs on the hot path. It may throw an AwsError to refuse.
+   */
+  readonly requestObservers: Array<(observed: ObservedRequest) => void> = [];
   private readonly usageFlush: NodeJS.Timeout;
   readonly services: ReadonlyMap<string, ServiceDefinition>;
 

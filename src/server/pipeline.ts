@@ -68,6 +68,7 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
       region: signature.region, localAddress: request.localAddress, time,
     };
     const authenticated = caller;
+    for (const observe of app.requestObservers) observe({ caller: authenticated, request: info, service: service.name, action, requestId });
     const context: OperationContext = {
       app, caller: authenticated, request: info, requestId,
       require: (authorization) => { app.authorizer.require(authenticated, info, authorization); },
