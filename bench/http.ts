@@ -16,9 +16,9 @@ import type { BenchLine } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
-const ROOT = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+export const ROOT = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
-function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
+export function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -31,7 +31,7 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ch
   });
 }
 
-function load(spec: LoadSpec): Promise<LoadResult> {
+export function load(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(here, 'load-generator.js'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -40,7 +40,7 @@ function load(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
-async function signedCallerIdentity(url: string): Promise<Pick<LoadSpec, 'method' | 'headers' | 'body'>> {
+export async function signedCallerIdentity(url: string): Promise<Pick<LoadSpec, 'method' | 'headers' | 'body'>> {
   const parsed = new URL(url);
   const body = 'Action=GetCallerIdentity&Version=2011-06-15';
   const signed = await new SignatureV4({ credentials: ROOT, service: 'sts', region: 'us-east-1', sha256: Sha256 }).sign(new HttpRequest({

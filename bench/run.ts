@@ -8,7 +8,9 @@ const benches: Array<[string, () => Promise<{ run: Bench }>]> = [
   ['request check (in process)', () => import('./request-check.js')],
   ['policy engine', () => import('./policy.js')],
   ['HTTP GetCallerIdentity vs bare node:http', () => import('./http.js')],
+  ['audit trail cost (HTTP GetCallerIdentity, on vs off)', () => import('./audit.js')],
   ['IMDS credential fetch', () => import('./imds.js')],
+  ['revocation', () => import('./revocation.js')],
 ];
 
 const only = process.argv[2];

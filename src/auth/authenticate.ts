@@ -1,7 +1,8 @@
 /**
  * Authentication: from a signed request to a Caller. Long-term keys (AKIA) are looked up in the
  * directory (root's key in the settings); temporary keys (ASIA) are checked from their session
- * token alone. The signature is verified with the key's secret, in constant time (sigv4/verify.ts).
+ * token alone, then against the targeted revocations (a Set in memory, src/sessions). The signature
+ * is verified with the key's secret, in constant time (sigv4/verify.ts).
  * Errors use AWS's codes; none carries a secret.
  */
 import { assumedRoleArn, federatedUserArn, iamArn, rootArn } from '../domain/arn.js';
@@ -10,6 +11,7 @@ import { signatureFailure, type ParsedSignature, type SignedHttpRequest, verifyS
 import type { App } from '../server/app.js';
 import type { Caller } from './caller.js';
 import type { SessionClaims } from './session-token.js';
+import { revokedSessionError } from '../sessions/revocations.js';
 
 export type ProtocolFamily = 'query' | 'ec2' | 's3' | 'json';
 
@@ -38,6 +40,8 @@ export function authenticate(app: App, input: AuthenticationInput): Caller {
     const claims = signature.securityToken === undefined ? undefined : app.tokens.open(signature.securityToken);
     if (!claims || claims.accessKeyId !== signature.accessKeyId) throw invalidClientTokenId();
     if (now.getTime() >= claims.expiresAt) throw expiredToken();
+    // A session iamd revoked (src/sessions): one Set lookup, in effect from the request after the revoke.
+    if (app.sessions.revoked.has(claims.accessKeyId)) throw revokedSessionError();
     secret = claims.secretAccessKey;
     caller = sessionCallerOf(claims);
   } else if (signature.accessKeyId === app.root.accessKeyId) {

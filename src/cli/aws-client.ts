@@ -1,6 +1,7 @@
 /**
- * The HTTP side of iamd's client commands: query-protocol calls (EC2, IAM, STS) signed with our
- * own SigV4 signer, their XML answers read with our small reader, and iamd's health endpoint.
+ * The HTTP side of iamd's client commands: query-protocol calls (EC2, IAM, STS) and JSON 1.1
+ * protocol calls (CloudTrail) signed with our own SigV4 signer, their XML answers read with our
+ * small reader, and iamd's health endpoint.
  *
  * Failures are typed so that the command line can exit as the AWS CLI does: a service's error
  * answer is a ServiceError (exit 254, printed `iamd: <Code>: <Message>`), a server that cannot be
@@ -22,6 +23,14 @@ export interface QueryApi {
 export const EC2_API: QueryApi = { service: 'ec2', version: '2016-11-15' };
 export const IAM_API: QueryApi = { service: 'iam', version: '2010-05-08' };
 export const STS_API: QueryApi = { service: 'sts', version: '2011-06-15' };
+
+/** A JSON 1.1 protocol service: its SigV4 name and the X-Amz-Target prefix of its operations. */
+export interface JsonApi {
+  service: string;
+  targetPrefix: string;
+}
+
+export const CLOUDTRAIL_API: JsonApi = { service: 'cloudtrail', targetPrefix: 'CloudTrail_20131101' };
 
 /** The service answered with an error (exit 254). */
 export class ServiceError extends Error {
@@ -90,6 +99,35 @@ export class AwsQueryClient {
       throw new ServiceError(textAt(error, 'Code') ?? `HTTP${answer.status}`, textAt(error, 'Message') ?? '', answer.status);
     }
     return root;
+  }
+
+  /** Calls a JSON 1.1 protocol operation with `input` and returns the answer's object. */
+  async callJson(api: JsonApi, operation: string, input: Readonly<Record<string, unknown>> = {}): Promise<Record<string, unknown>> {
+    const body = JSON.stringify(input);
+    const url = new URL(this.settings.endpoint.href);
+    const headers = signRequest(
+      { method: 'POST', url, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${api.targetPrefix}.${operation}` }, body },
+      this.settings.credentials,
+      { region: this.settings.region, service: api.service, date: this.now() },
+    );
+    const answer = await this.send('POST', url, headers, body);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(answer.body);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ConnectionError(`${url.origin} answered ${operation} with HTTP ${answer.status} and no AWS JSON: ${answer.body.slice(0, 200)}`);
+    }
+    const document = parsed as Record<string, unknown>;
+    if (answer.status >= 300) {
+      // `__type` may carry a namespace (com.amazonaws.cloudtrail#Code) and the message either case.
+      const type = typeof document.__type === 'string' ? document.__type : `HTTP${answer.status}`;
+      const message = document.message ?? document.Message;
+      throw new ServiceError(type.slice(type.lastIndexOf('#') + 1), typeof message === 'string' ? message : '', answer.status);
+    }
+    return document;
   }
 
   /** iamd's own `GET /_iamd/health` (no authentication). */

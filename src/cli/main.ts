@@ -14,15 +14,20 @@ import { ConnectionError, ServiceError } from './aws-client.js';
 import { ConfigurationError } from './client-config.js';
 import { EXEC_USAGE, execCommand } from './exec.js';
 import { INSTANCES_USAGE, instancesCommand } from './instances.js';
+import { TRAIL_USAGE, trailCommand } from './trail.js';
+import { REVOKE_SESSIONS_USAGE, revokeSessionsCommand } from './revoke.js';
+import { SESSIONS_REVOKE_USAGE, SESSIONS_USAGE, sessionsCommand } from './sessions.js';
+import { FINDINGS_CONTAIN_USAGE, FINDINGS_USAGE, findingsCommand } from './findings.js';
 
 const USAGE = `usage: iamd <command> [options]
 
 commands:
   serve [--host 127.0.0.1] [--port 4566] [--imds-port 1338] [--data-dir ./.iamd]
         [--account-id 000000000000] [--region us-east-1] [--tls | --tls-cert FILE --tls-key FILE]
-        [--log-level info]
+        [--log-level info] [--audit-retention-days 90] [--audit-log FILE] [--auto-contain]
         Environment: IAMD_HOST, IAMD_PORT, IAMD_IMDS_PORT, IAMD_DATA_DIR, IAMD_ACCOUNT_ID,
-        IAMD_REGION, IAMD_ROOT_ACCESS_KEY_ID, IAMD_ROOT_SECRET_ACCESS_KEY, IAMD_LOG_LEVEL.
+        IAMD_REGION, IAMD_ROOT_ACCESS_KEY_ID, IAMD_ROOT_SECRET_ACCESS_KEY, IAMD_LOG_LEVEL,
+        IAMD_AUDIT_RETENTION_DAYS (0: keep no trail), IAMD_AUDIT_LOG (a JSON-lines copy for a SIEM).
   rotate-token-key [--data-dir ./.iamd]
         Makes a new key seal session tokens from the next start on; tokens sealed with older keys
         stay valid until they expire.
@@ -31,6 +36,27 @@ commands:
   ${EXEC_USAGE}
         Runs a command "on" a running instance: no caller keys, SDKs and the aws/curl commands
         pointed at the instance's metadata service and API address.
+  ${TRAIL_USAGE}
+        The audit trail (CloudTrail LookupEvents, needs cloudtrail:LookupEvents): every call,
+        allowed, denied or failed, newest first, one filter at a time. Times: ISO 8601, epoch
+        seconds or an age (15m, 2h, 7d). --max-items 0 reads every page.
+  ${SESSIONS_USAGE}
+        Lists live sessions (temporary credentials): principal, source, issue and expiry, last use
+        and where from, request count, revoked or not and by what. --all adds recently expired ones.
+  ${SESSIONS_REVOKE_USAGE}
+        Revokes exactly one session, or every session issued to one instance (which gets a fresh
+        credential at its next fetch). Effective on the very next request; survives restarts.
+  ${REVOKE_SESSIONS_USAGE}
+        The console's "Revoke active sessions" (AWSRevokeOlderSessions); --reissue lets the role's
+        instances recover at their next credential fetch, without a stop/start.
+        --dry-run on every revoke lists the sessions it would cut and changes nothing.
+  ${FINDINGS_USAGE}
+        Exfiltration findings (GuardDuty's InstanceCredentialExfiltration.OutsideAWS/InsideAWS):
+        instance credentials used away from their instance, one per session, with first and last
+        seen, count and containment. serve --auto-contain (IAMD_AUTO_CONTAIN=1) revokes such a
+        session at its first request from elsewhere, and refuses that request.
+  ${FINDINGS_CONTAIN_USAGE}
+        Revokes the finding's session (only that one); --dry-run shows it and changes nothing.
         Client commands find the server through --endpoint-url, AWS_ENDPOINT_URL, else
         http://127.0.0.1:4566, and sign with AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile
         (--profile, AWS_PROFILE, ~/.aws/credentials), like the AWS CLI.
@@ -61,6 +87,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await instancesCommand(args, process.env);
       case 'exec':
         return await execCommand(args, process.env);
+      case 'trail':
+        return await trailCommand(args, process.env);
+      case 'sessions':
+        return await sessionsCommand(args, process.env);
+      case 'findings':
+        return await findingsCommand(args, process.env);
+      case 'revoke-sessions':
+        return await revokeSessionsCommand(args, process.env);
       case undefined:
       case 'help':
       case '--help':

@@ -15,6 +15,7 @@ export async function serve(args: readonly string[], env: NodeJS.ProcessEnv): Pr
   const config = serveConfig(args, env);
   const logger = jsonLogger(config.logLevel);
   const { app, root } = App.open(config, env, logger);
+  app.findings.autoContain = config.autoContain === true;
   const tls = config.tls ? tlsMaterial(config.dataDir, config.tls.certFile, config.tls.keyFile) : undefined;
   const running = await listen(app, { host: config.host, port: config.port, ...(tls ? { tls } : {}) });
   const instances = await InstanceListeners.start(app, new InstanceMetadataService(app, config.instanceCredentials), {

@@ -90,7 +90,8 @@ const documents = new WeakMap<InstanceCredential, string>();
 export function credentialDocument(app: App, instance: InstanceRecord, role: RoleRecord, delivery: RoleDelivery, timing: CredentialTiming): string {
   const now = app.clock.now();
   const held = delivery === '2.0' ? instance.credential : instance.credentialV1;
-  if (held && servable(held, instance, role, now.getTime(), timing)) {
+  // A credential iamd revoked (targeted revoke, src/sessions) is replaced: the instance is never locked out by it.
+  if (held && servable(held, instance, role, now.getTime(), timing) && !app.sessions.isRevoked(held.accessKeyId)) {
     const document = documents.get(held) ?? documentOf(app, held);
     if (document !== undefined) return document;
   }

@@ -15,6 +15,10 @@ export interface WireProtocol {
   listStyle: ListStyle;
   result(action: string, namespace: string, result: XmlObject | undefined, requestId: string): WireResponse;
   error(error: AwsError, namespace: string, requestId: string): WireResponse;
+  /** JSON protocol: the X-Amz-Target prefix of the service's operations (CloudTrail_20131101) */
+  targetPrefix?: string;
+  /** The error as this protocol spells it on the wire (what `error` writes), for the audit record. */
+  spell?(error: AwsError): AwsError;
 }
 
 export const queryProtocol: WireProtocol = {
@@ -42,4 +46,5 @@ export const ec2Protocol: WireProtocol = {
   listStyle: 'flat',
   result: ec2Result,
   error: (error, _namespace, requestId) => ec2Error(ec2Spelling(error), requestId),
+  spell: ec2Spelling,
 };

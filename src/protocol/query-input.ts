@@ -30,7 +30,7 @@ export function validationError(message: string): AwsError {
 }
 
 /** "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null" */
-function constraintError(name: string, value: string | null, constraint: string): AwsError {
+export function constraintError(name: string, value: string | null, constraint: string): AwsError {
   const shown = value === null ? 'null' : `'${value}'`;
   const member = name.charAt(0).toLowerCase() + name.slice(1);
   return validationError(`1 validation error detected: Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`);
@@ -124,7 +124,7 @@ export class QueryInput {
     return [...indexes].sort((a, b) => a - b);
   }
 
-  private check(name: string, value: string, rule: StringRule): string {
+  protected check(name: string, value: string, rule: StringRule): string {
     if (rule.min !== undefined && value.length < rule.min) {
       throw constraintError(name, value, `Member must have length greater than or equal to ${rule.min}`);
     }

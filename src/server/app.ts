@@ -8,6 +8,8 @@ import { UsageTracker } from '../auth/usage-tracker.js';
 import { SessionTokenCodec } from '../auth/session-token.js';
 import { TokenKeyring } from '../auth/token-keyring.js';
 import { noAudit, type AuditSink } from '../audit/audit-sink.js';
+import { openAuditTrail } from '../audit/index.js';
+import { cloudtrailService } from '../services/cloudtrail/index.js';
 import { Directory } from '../directory/directory.js';
 import { PolicyLibrary } from '../directory/policy-library.js';
 import { systemClock, type Clock } from '../domain/clock.js';
@@ -19,6 +21,8 @@ import { Ec2State } from '../services/ec2/state.js';
 import { iamService } from '../services/iam/index.js';
 import type { ServiceDefinition } from '../services/service.js';
 import { stsService } from '../services/sts/index.js';
+import { iamdService } from '../services/iamd/index.js';
+import { Sessions } from '../sessions/index.js';
 import { SecretBox } from '../store/secret-box.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
@@ -27,6 +31,7 @@ import type { ServerConfig } from './config.js';
 import { masterKey, prepareDataDir, rootCredentials, type RootCredentials } from './data-dir.js';
 import { silentLogger, type Logger } from './logger.js';
 import { handleRequest, type IncomingRequest } from './pipeline.js';
+import { openFindings, type ExfiltrationFindings } from '../findings/index.js';
 import type { WireResponse } from '../protocol/query-protocol.js';
 import type { Caller } from '../auth/caller.js';
 import type { RequestInfo } from '../auth/request-context.js';
@@ -81,6 +86,10 @@ export class App {
    * the like). An observer must be cheap: it runs on the hot path. It may throw an AwsError to refuse.
    */
   readonly requestObservers: Array<(observed: ObservedRequest) => void> = [];
+  /** instance credentials used away from their instance (exfiltration findings), and their containment */
+  readonly findings: ExfiltrationFindings;
+  /** every temporary credential issued (the session inventory) and the targeted revocations */
+  readonly sessions: Sessions;
   private readonly usageFlush: NodeJS.Timeout;
   readonly services: ReadonlyMap<string, ServiceDefinition>;
 
@@ -104,7 +113,9 @@ export class App {
     this.usage = new UsageTracker(parts.store);
     this.usageFlush = setInterval(() => this.usage.flush(), 5000);
     this.usageFlush.unref();
-    this.services = new Map([iamService, stsService, ec2Service].map((service) => [service.name, service]));
+    this.sessions = new Sessions(this);
+    this.services = new Map([iamService, stsService, ec2Service, iamdService, cloudtrailService].map((service) => [service.name, service]));
+    this.findings = openFindings(this);
   }
 
   static create(parts: AppParts): App {
@@ -120,6 +131,7 @@ export class App {
       accountId: config.accountId,
       region: config.region,
       store: new SqliteStore(join(config.dataDir, 'iamd.sqlite')),
+      audit: openAuditTrail(config.dataDir, config.audit, logger),
       secrets: new SecretBox(masterKey(config.dataDir)),
       keyring: TokenKeyring.open(join(config.dataDir, 'token-keys.json')),
       root,
@@ -138,6 +150,9 @@ export class App {
   close(): void {
     clearInterval(this.usageFlush);
     this.usage.flush();
+    this.sessions.close();
+    this.findings.close();
+    this.audit.close();
     this.store.close();
   }
 }

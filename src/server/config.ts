@@ -15,6 +15,10 @@ export interface ServerConfig {
   imdsPort: number;
   /** instance role credentials: lifetime, and how long before expiry IMDS issues the next one */
   instanceCredentials: { lifetimeSeconds: number; refreshBeforeSeconds: number };
+  /** revoke an instance session at the first request that uses it away from its instance (exfiltration findings) */
+  autoContain?: boolean;
+  /** the audit trail: how many days records are kept (0: no trail), and an optional JSON-lines copy for a SIEM */
+  audit?: { retentionDays: number; logFile?: string };
 }
 
 export const DEFAULTS = {
@@ -27,6 +31,7 @@ export const DEFAULTS = {
   imdsPort: 1338,
   instanceCredentialSeconds: 6 * 3600,
   instanceCredentialRefreshSeconds: 3600,
+  auditRetentionDays: 90,
 } as const;
 
 export class UsageError extends Error {}
@@ -35,7 +40,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Parses `serve` flags (`--name value` or `--name=value`) over the environment. */
 export function serveConfig(args: readonly string[], env: Env): ServerConfig {
-  const flags = parseFlags(args, new Set(['tls']));
+  const flags = parseFlags(args, new Set(['tls', 'auto-contain']));
   const text = (flag: string, variable: string, fallback: string): string => flags.get(flag) ?? env[variable] ?? fallback;
   const port = Number(text('port', 'IAMD_PORT', String(DEFAULTS.port)));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`invalid port: ${text('port', 'IAMD_PORT', '')}`);
@@ -56,6 +61,9 @@ export function serveConfig(args: readonly string[], env: Env): ServerConfig {
   const keyFile = flags.get('tls-key') ?? env.IAMD_TLS_KEY;
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   const selfSigned = flags.has('tls') || env.IAMD_TLS === '1';
+  const retentionText = text('audit-retention-days', 'IAMD_AUDIT_RETENTION_DAYS', String(DEFAULTS.auditRetentionDays));
+  if (!/^\d{1,5}$/.test(retentionText)) throw new UsageError(`--audit-retention-days must be a whole number of days (0: keep no trail): ${retentionText}`);
+  const auditLogFile = flags.get('audit-log') ?? env.IAMD_AUDIT_LOG;
   const logLevel = text('log-level', 'IAMD_LOG_LEVEL', 'info');
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new UsageError(`invalid log level: ${logLevel}`);
   const config: ServerConfig = {
@@ -68,6 +76,8 @@ export function serveConfig(args: readonly string[], env: Env): ServerConfig {
     maxBodyBytes: DEFAULTS.maxBodyBytes,
     imdsPort,
     instanceCredentials: { lifetimeSeconds, refreshBeforeSeconds },
+    autoContain: flags.has('auto-contain') || env.IAMD_AUTO_CONTAIN === '1',
+    audit: { retentionDays: Number(retentionText), ...(auditLogFile ? { logFile: auditLogFile } : {}) },
   };
   if (certFile !== undefined || selfSigned) config.tls = { certFile, keyFile, selfSigned: certFile === undefined };
   return config;

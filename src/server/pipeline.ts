@@ -4,17 +4,25 @@
  *   request id -> resolve service -> parse -> authenticate (SigV4) -> request context ->
  *   authorize (policy engine) -> invoke -> serialize, and audit + log on every exit path.
  *
- * Nothing here knows a service's operations; nothing in a service knows HTTP or XML.
+ * The service is named by the credential scope; before the signature is read (or without one) an
+ * `X-Amz-Target` header names a JSON-protocol service and an `Action` parameter a query one, so
+ * that even a malformed request is answered in its protocol's spelling. Query and EC2 requests
+ * carry form parameters; JSON-protocol requests (CloudTrail) a JSON object and the operation in
+ * X-Amz-Target. Nothing here knows a service's operations; nothing in a service knows HTTP, XML
+ * or JSON.
  */
 import { createHash } from 'node:crypto';
 import { authenticate } from '../auth/authenticate.js';
 import type { Caller } from '../auth/caller.js';
 import type { RequestInfo } from '../auth/request-context.js';
+import { buildAuditEvent } from '../audit/record-builder.js';
 import { AwsError, internalError, isAwsError } from '../protocol/aws-error.js';
+import { JsonInput, readJsonRequest, targetHasPrefix } from '../protocol/json-protocol.js';
 import { parseFormEncoded, QueryInput } from '../protocol/query-input.js';
 import type { WireResponse } from '../protocol/query-protocol.js';
+import type { XmlObject } from '../protocol/xml.js';
 import type { OperationContext, ServiceDefinition } from '../services/service.js';
-import { parseSignature, type ParsedSignature, type SignedHttpRequest } from '../sigv4/index.js';
+import { malformedAuthFor, parseSignature, type ParsedSignature, type SignedHttpRequest } from '../sigv4/index.js';
 import type { App } from './app.js';
 import { internalRoute } from './internal-routes.js';
 
@@ -31,6 +39,8 @@ export interface IncomingRequest {
   remoteAddress: string;
   localAddress: string;
   secure: boolean;
+  /** the TLS session of a secure request (protocol version and cipher suite), for the audit record */
+  tls?: { version?: string; cipherSuite?: string };
 }
 
 export async function handleRequest(app: App, request: IncomingRequest): Promise<WireResponse> {
@@ -45,26 +55,31 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
   if (internal) return internal;
 
   const signed: SignedHttpRequest = { method: request.method, rawPath, rawQuery, headers: request.headers };
-  let service: ServiceDefinition = app.services.get('sts')!;
-  let action = '';
-  let caller: Caller | undefined;
-  let signature: ParsedSignature | null = null;
-  let failure: AwsError | undefined;
+  const target = header(request, 'x-amz-target');
+  const outcome: Outcome = {
+    requestId, started, userAgent: header(request, 'user-agent') ?? '',
+    service: (target !== undefined ? serviceForTarget(app, target) : undefined) ?? app.services.get('sts')!,
+    action: '', caller: undefined, signature: null, failure: undefined,
+  };
   let response: WireResponse;
-  const userAgent = header(request, 'user-agent') ?? '';
   try {
-    signature = parseSignature(signed);
-    const params = readParams(request, rawQuery);
-    action = params.get('Action') ?? '';
-    service = resolveService(app, signature, action);
+    const signature = readSignature(signed, outcome.service, target !== undefined);
+    outcome.signature = signature;
+    const named = namedService(app, signature, target);
+    if (named) outcome.service = named;
+    const { service, action, input } = readOperation(app, request, rawQuery, named, target);
+    outcome.service = service;
+    outcome.action = action;
+    outcome.input = input;
     if (!signature) throw new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
     const payloadHash = createHash('sha256').update(request.body).digest('hex');
-    caller = authenticate(app, { request: signed, signature, payloadHash, normalizePath: true, protocol: service.protocol.family });
+    const caller = authenticate(app, { request: signed, signature, payloadHash, normalizePath: true, protocol: service.protocol.family });
+    outcome.caller = caller;
     app.usage.recordCall(caller, { time: time.toISOString(), service: service.name, region: signature.region });
     const operation = service.operations[action];
     if (!operation) throw invalidAction(action, service);
     const info: RequestInfo = {
-      sourceIp: request.remoteAddress, secure: request.secure, userAgent,
+      sourceIp: request.remoteAddress, secure: request.secure, userAgent: outcome.userAgent,
       region: signature.region, localAddress: request.localAddress, time,
     };
     const authenticated = caller;
@@ -73,20 +88,60 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
       app, caller: authenticated, request: info, requestId,
       require: (authorization) => { app.authorizer.require(authenticated, info, authorization); },
     };
-    const input = operation.input(new QueryInput(params, service.protocol.listStyle), context);
-    const authorization = operation.authorize(input, context);
+    const operationInput = operation.input(input, context);
+    const authorization = operation.authorize(operationInput, context);
     if (typeof authorization === 'object') context.require(authorization);
-    response = service.protocol.result(action, service.xmlNamespace, await operation.handle(input, context), requestId);
+    const result = await operation.handle(operationInput, context);
+    outcome.result = result;
+    response = service.protocol.result(action, service.xmlNamespace, result, requestId);
   } catch (error) {
-    failure = asAwsError(app, error, requestId);
-    response = service.protocol.error(failure, service.xmlNamespace, requestId);
+    outcome.failure = asAwsError(app, error, requestId);
+    response = outcome.service.protocol.error(outcome.failure, outcome.service.xmlNamespace, requestId);
   }
-  finish(app, request, { requestId, time, started, service, action, caller, signature, userAgent, failure, response });
+  finish(app, request, outcome, response);
   return response;
 }
 
-function readParams(request: IncomingRequest, rawQuery: string): Map<string, string> {
+/**
+ * The request's SigV4 authentication, or null for none. A malformed one is refused in the spelling
+ * of the protocol the request named (JSON: IncompleteSignatureException ...).
+ */
+function readSignature(signed: SignedHttpRequest, named: ServiceDefinition, byTarget: boolean): ParsedSignature | null {
+  try {
+    return parseSignature(signed);
+  } catch (error) {
+    if (!byTarget || !isAwsError(error)) throw error;
+    const form = signed.headers.some(([name]) => name.toLowerCase() === 'authorization') ? 'header' : 'query';
+    throw malformedAuthFor(error, named.protocol.family, form);
+  }
+}
+
+/** The service the credential scope names, else the JSON service X-Amz-Target names; undefined for an unsigned query request. */
+function namedService(app: App, signature: ParsedSignature | null, target: string | undefined): ServiceDefinition | undefined {
+  if (signature) {
+    const service = app.services.get(signature.service);
+    if (!service) throw new AwsError('InvalidAction', `iamd does not serve the service '${signature.service}'.`, 400);
+    return service;
+  }
+  return target === undefined ? undefined : serviceForTarget(app, target);
+}
+
+/** The operation's name and its input; the service of an unsigned query request is guessed from its Action. */
+function readOperation(app: App, request: IncomingRequest, rawQuery: string, named: ServiceDefinition | undefined, target: string | undefined):
+  { service: ServiceDefinition; action: string; input: QueryInput } {
   if (request.bodyTooLarge) throw new AwsError('RequestEntityTooLarge', 'Request body is larger than the maximum allowed size.', 413);
+  let service = named;
+  if (service?.protocol.targetPrefix !== undefined) {
+    const { action, input } = readJsonRequest(target, service.protocol.targetPrefix, request.body);
+    return { service, action, input };
+  }
+  const params = readParams(request, rawQuery);
+  const action = params.get('Action') ?? '';
+  service ??= serviceForAction(app, action);
+  return { service, action, input: new QueryInput(params, service.protocol.listStyle) };
+}
+
+function readParams(request: IncomingRequest, rawQuery: string): Map<string, string> {
   const params = parseFormEncoded(rawQuery);
   if (request.body.length > 0) {
     const contentType = header(request, 'content-type') ?? 'application/x-www-form-urlencoded';
@@ -100,14 +155,18 @@ function readParams(request: IncomingRequest, rawQuery: string): Map<string, str
   return params;
 }
 
-/** The service a request is for: the credential scope names it; an unsigned request is guessed from its Action. */
-function resolveService(app: App, signature: ParsedSignature | null, action: string): ServiceDefinition {
-  if (signature) {
-    const service = app.services.get(signature.service);
-    if (!service) throw new AwsError('InvalidAction', `iamd does not serve the service '${signature.service}'.`, 400);
-    return service;
+/** The JSON-protocol service whose operations carry this X-Amz-Target prefix. */
+function serviceForTarget(app: App, target: string): ServiceDefinition | undefined {
+  for (const service of app.services.values()) {
+    const prefix = service.protocol.targetPrefix;
+    if (prefix !== undefined && targetHasPrefix(target, prefix)) return service;
   }
-  for (const service of app.services.values()) if (action in service.operations) return service;
+  return undefined;
+}
+
+/** An unsigned query request's service, guessed from its Action. */
+function serviceForAction(app: App, action: string): ServiceDefinition {
+  for (const service of app.services.values()) if (service.protocol.targetPrefix === undefined && action in service.operations) return service;
   return app.services.get('sts')!;
 }
 
@@ -127,42 +186,48 @@ export function header(request: IncomingRequest, name: string): string | undefin
   return undefined;
 }
 
+/** What the finalizer needs to know of a request, filled in as the request goes along. */
 interface Outcome {
   requestId: string;
-  time: Date;
   started: number;
   userAgent: string;
-  failure: AwsError | undefined;
   service: ServiceDefinition;
   action: string;
+  input?: QueryInput;
   caller: Caller | undefined;
   signature: ParsedSignature | null;
-  response: WireResponse;
+  failure: AwsError | undefined;
+  result?: XmlObject;
 }
 
 /** The finalizer: one audit record and one log line for every request, failures included. */
-function finish(app: App, request: IncomingRequest, outcome: Outcome): void {
-  const { response, caller, failure: error } = outcome;
+function finish(app: App, request: IncomingRequest, outcome: Outcome, response: WireResponse): void {
+  const { caller, failure: error, service } = outcome;
   const accessKeyId = caller?.accessKeyId ?? outcome.signature?.accessKeyId;
-  app.audit.record({
-    requestId: outcome.requestId,
-    eventTime: outcome.time.toISOString(),
-    eventSource: `${outcome.service.name}.amazonaws.com`,
-    eventName: outcome.action,
-    awsRegion: outcome.signature?.region ?? app.region,
-    sourceIPAddress: request.remoteAddress,
-    userAgent: outcome.userAgent,
-    accessKeyId,
-    principalArn: caller?.arn,
-    userIdentityType: caller?.kind,
-    errorCode: error?.code,
-    errorMessage: error?.message,
-    statusCode: response.statusCode,
-  });
+  if (app.audit.enabled) {
+    const input = outcome.input;
+    const json = input instanceof JsonInput;
+    app.audit.record(buildAuditEvent(app, {
+      requestId: outcome.requestId,
+      time: app.clock.now(),
+      service: outcome.signature?.service ?? service.name,
+      action: outcome.action,
+      caller,
+      signature: outcome.signature,
+      remoteAddress: request.remoteAddress,
+      localAddress: request.localAddress,
+      userAgent: outcome.userAgent,
+      tls: request.secure ? { ...request.tls, host: header(request, 'host') } : undefined,
+      error: error === undefined ? undefined : (service.protocol.spell?.(error) ?? error),
+      params: json ? undefined : input?.params,
+      document: json ? input.document : undefined,
+      result: outcome.result,
+    }));
+  }
   app.logger.log('info', 'request', {
     requestId: outcome.requestId,
     method: request.method,
-    service: outcome.service.name,
+    service: service.name,
     action: outcome.action || undefined,
     status: response.statusCode,
     error: error?.code,

@@ -1,0 +1,184 @@
+/**
+ * The trail in SQLite: a file of its own in the data directory (audit.sqlite), so that the thread
+ * writing the trail (trail-worker.ts) never holds the lock the directory's writes need. Tables
+ * audit_events (one row per CloudTrail record) and audit_event_resources; WAL journal and
+ * synchronous=FULL, so a batch (one transaction) is on disk when append returns.
+ *
+ * Every lookup attribute has an index that ends in (event_time, seq), so "newest first, one page"
+ * reads the index backwards and stops after the page however large the trail is; ReadOnly, which
+ * has two values, walks the time index.
+ */
+import Database from 'better-sqlite3';
+import type { EventResource } from './cloudtrail-event.js';
+import { pageOf, type LookupAttributeKey, type StoredTrailEvent, type TrailEntry, type TrailPage, type TrailQuery, type TrailStore } from './trail-store.js';
+
+/** Schema versions, applied in order and counted in PRAGMA user_version. */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE audit_events (
+     seq INTEGER PRIMARY KEY,
+     event_time INTEGER NOT NULL,
+     event_id TEXT NOT NULL,
+     event_name TEXT NOT NULL,
+     event_source TEXT NOT NULL,
+     read_only INTEGER NOT NULL,
+     access_key_id TEXT,
+     username TEXT,
+     resources TEXT,
+     body TEXT NOT NULL
+   );
+   CREATE INDEX audit_events_time ON audit_events (event_time, seq);
+   CREATE INDEX audit_events_event_id ON audit_events (event_id);
+   CREATE INDEX audit_events_access_key ON audit_events (access_key_id, event_time, seq) WHERE access_key_id IS NOT NULL;
+   CREATE INDEX audit_events_username ON audit_events (username, event_time, seq) WHERE username IS NOT NULL;
+   CREATE INDEX audit_events_event_name ON audit_events (event_name, event_time, seq);
+   CREATE INDEX audit_events_event_source ON audit_events (event_source, event_time, seq);
+   CREATE TABLE audit_event_resources (
+     seq INTEGER NOT NULL,
+     resource_type TEXT NOT NULL,
+     resource_name TEXT NOT NULL
+   );
+   CREATE INDEX audit_event_resources_name ON audit_event_resources (resource_name, seq);
+   CREATE INDEX audit_event_resources_type ON audit_event_resources (resource_type, seq);
+   CREATE INDEX audit_event_resources_seq ON audit_event_resources (seq);`,
+];
+
+/** Opens (creating and migrating) a trail database file; ':memory:' for tests. */
+export function openTrailDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let next = version + 1; next <= MIGRATIONS.length; next++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[next - 1]!);
+      db.pragma(`user_version = ${next}`);
+    })();
+  }
+  return db;
+}
+
+interface Row {
+  seq: number;
+  event_time: number;
+  event_id: string;
+  event_name: string;
+  event_source: string;
+  read_only: number;
+  access_key_id: string | null;
+  username: string | null;
+  resources: string | null;
+  body: string;
+}
+
+const CONDITIONS: Readonly<Record<LookupAttributeKey | 'none', string>> = {
+  none: '1 = 1',
+  EventId: 'event_id = @value',
+  EventName: 'event_name = @value',
+  EventSource: 'event_source = @value',
+  AccessKeyId: 'access_key_id = @value',
+  Username: 'username = @value',
+  ReadOnly: 'read_only = @value',
+  ResourceName: 'seq IN (SELECT seq FROM audit_event_resources WHERE resource_name = @value)',
+  ResourceType: 'seq IN (SELECT seq FROM audit_event_resources WHERE resource_type = @value)',
+};
+
+const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
+
+export class SqliteTrailStore implements TrailStore {
+  private readonly lookups = new Map<string, Database.Statement>();
+  private readonly insertEvent: Database.Statement;
+  private readonly insertResource: Database.Statement;
+  private readonly appendAll: (entries: readonly TrailEntry[]) => void;
+  private readonly deleteAll: (time: number, limit: number) => number;
+  private readonly counter: Database.Statement<[], { count: number }>;
+
+  constructor(private readonly db: Database.Database = openTrailDatabase(':memory:')) {
+    this.insertEvent = db.prepare(
+      `INSERT INTO audit_events (event_time, event_id, event_name, event_source, read_only, access_key_id, username, resources, body)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertResource = db.prepare('INSERT INTO audit_event_resources (seq, resource_type, resource_name) VALUES (?, ?, ?)');
+    this.appendAll = db.transaction((entries: readonly TrailEntry[]) => {
+      for (const entry of entries) {
+        const resources = entry.resources.length > 0 ? JSON.stringify(entry.resources) : null;
+        const { lastInsertRowid } = this.insertEvent.run(
+          entry.time, entry.eventId, entry.eventName, entry.eventSource, entry.readOnly ? 1 : 0,
+          entry.accessKeyId ?? null, entry.username ?? null, resources, entry.json,
+        );
+        for (const resource of entry.resources) this.insertResource.run(lastInsertRowid, resource.type, resource.name);
+      }
+    });
+    const oldest = db.prepare<[number, number], { seq: number }>('SELECT seq FROM audit_events WHERE event_time < ? ORDER BY event_time, seq LIMIT ?');
+    const deleteResources = db.prepare('DELETE FROM audit_event_resources WHERE seq IN (SELECT value FROM json_each(?))');
+    const deleteEvents = db.prepare('DELETE FROM audit_events WHERE seq IN (SELECT value FROM json_each(?))');
+    this.deleteAll = db.transaction((time: number, limit: number) => {
+      const seqs = oldest.all(time, limit).map((row) => row.seq);
+      if (seqs.length === 0) return 0;
+      const list = JSON.stringify(seqs);
+      deleteResources.run(list);
+      deleteEvents.run(list);
+      return seqs.length;
+    });
+    this.counter = db.prepare('SELECT COUNT(*) AS count FROM audit_events');
+  }
+
+  append(entries: readonly TrailEntry[]): void {
+    if (entries.length > 0) this.appendAll(entries);
+  }
+
+  lookup(query: TrailQuery): TrailPage {
+    const key = query.attribute?.key ?? 'none';
+    let statement = this.lookups.get(key);
+    if (statement === undefined) {
+      statement = this.db.prepare(
+        `SELECT seq, event_time, event_id, event_name, event_source, read_only, access_key_id, username, resources, body
+         FROM audit_events
+         WHERE ${CONDITIONS[key]} AND event_time >= @start AND event_time <= @end
+           AND (event_time < @afterTime OR (event_time = @afterTime AND seq < @afterSeq))
+         ORDER BY event_time DESC, seq DESC
+         LIMIT @limit`,
+      );
+      this.lookups.set(key, statement);
+    }
+    const attribute = query.attribute;
+    const parameters: Record<string, string | number> = {
+      start: query.startTime ?? 0,
+      end: query.endTime ?? FAR_FUTURE,
+      afterTime: query.after?.time ?? FAR_FUTURE,
+      afterSeq: query.after?.seq ?? FAR_FUTURE,
+      limit: query.limit + 1,
+    };
+    if (attribute) parameters.value = attribute.key === 'ReadOnly' ? (attribute.value === 'true' ? 1 : 0) : attribute.value;
+    const rows = statement.all(parameters) as Row[];
+    return pageOf(rows.map(eventOf), query.limit);
+  }
+
+  deleteBefore(time: number, limit: number): number {
+    return this.deleteAll(time, limit);
+  }
+
+  count(): number {
+    return this.counter.get()!.count;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function eventOf(row: Row): StoredTrailEvent {
+  const event: StoredTrailEvent = {
+    seq: row.seq,
+    time: row.event_time,
+    eventId: row.event_id,
+    eventName: row.event_name,
+    eventSource: row.event_source,
+    readOnly: row.read_only === 1,
+    resources: row.resources === null ? [] : (JSON.parse(row.resources) as EventResource[]),
+    json: row.body,
+  };
+  if (row.access_key_id !== null) event.accessKeyId = row.access_key_id;
+  if (row.username !== null) event.username = row.username;
+  return event;
+}

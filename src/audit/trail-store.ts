@@ -1,0 +1,209 @@
+/**
+ * Where trail records are kept and how they are found again: a small interface with two
+ * implementations, SQLite (sqlite-trail-store.ts: the server's) and memory (tests). Records are
+ * appended in batches and looked up the way CloudTrail's LookupEvents looks them up: at most one
+ * attribute (AccessKeyId, Username, EventName, EventSource, EventId, ReadOnly, ResourceName,
+ * ResourceType), a time range, newest first, a page at a time.
+ *
+ * What LookupEvents filters on is derived from the record when it is stored (off the request
+ * path): the user name as the console shows it, and the resources the call touched.
+ */
+import type { CloudTrailEvent, EventResource, JsonObject, JsonValue } from './cloudtrail-event.js';
+import { lookupUsername } from './user-identity.js';
+
+export const LOOKUP_ATTRIBUTE_KEYS = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;
+export type LookupAttributeKey = (typeof LOOKUP_ATTRIBUTE_KEYS)[number];
+
+/** A position in the trail, newest first: events strictly older than this come next. */
+export interface TrailCursor {
+  /** eventTime, epoch seconds */
+  time: number;
+  /** insertion order within the trail */
+  seq: number;
+}
+
+export interface TrailQuery {
+  attribute?: { key: LookupAttributeKey; value: string };
+  /** epoch seconds, inclusive */
+  startTime?: number;
+  /** epoch seconds, inclusive */
+  endTime?: number;
+  limit: number;
+  after?: TrailCursor;
+}
+
+/** A record ready to be stored: its JSON and the fields lookups use. */
+export interface TrailEntry {
+  time: number;
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  readOnly: boolean;
+  accessKeyId?: string;
+  username?: string;
+  resources: EventResource[];
+  json: string;
+}
+
+export interface StoredTrailEvent extends TrailEntry {
+  seq: number;
+}
+
+export interface TrailPage {
+  events: StoredTrailEvent[];
+  /** set when more events match */
+  next?: TrailCursor;
+}
+
+export interface TrailStore {
+  /** Stores the entries in order, atomically; durable when it returns. */
+  append(entries: readonly TrailEntry[]): void;
+  lookup(query: TrailQuery): TrailPage;
+  /** Deletes up to `limit` events older than `time` (epoch seconds); returns how many. */
+  deleteBefore(time: number, limit: number): number;
+  count(): number;
+}
+
+/** Members of requestParameters and responseElements that name a resource, with its LookupEvents type. */
+const RESOURCE_MEMBERS: Readonly<Record<string, string>> = {
+  roleArn: 'AWS::IAM::Role',
+  roleName: 'AWS::IAM::Role',
+  userName: 'AWS::IAM::User',
+  groupName: 'AWS::IAM::Group',
+  policyArn: 'AWS::IAM::Policy',
+  instanceProfileName: 'AWS::IAM::InstanceProfile',
+  accessKeyId: 'AWS::IAM::AccessKey',
+  instanceId: 'AWS::EC2::Instance',
+  vpcId: 'AWS::EC2::VPC',
+  subnetId: 'AWS::EC2::Subnet',
+  groupId: 'AWS::EC2::SecurityGroup',
+  bucketName: 'AWS::S3::Bucket',
+};
+/** Response members whose `arn` names a session (AssumeRole's assumedRoleUser ...). */
+const SESSION_ARNS: Readonly<Record<string, string>> = { assumedRoleUser: 'AWS::STS::AssumedRole', federatedUser: 'AWS::STS::FederatedUser' };
+
+function collectResources(value: JsonValue, depth: number, out: EventResource[], seen: Set<string>): void {
+  if (depth < 0 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) collectResources(item, depth - 1, out, seen);
+    return;
+  }
+  for (const [member, child] of Object.entries(value)) {
+    const type = RESOURCE_MEMBERS[member];
+    const sessionType = SESSION_ARNS[member];
+    const names: JsonValue[] = type === undefined ? [] : Array.isArray(child) ? child : [child];
+    for (const name of names) {
+      if (typeof name !== 'string' || name === '') continue;
+      const id = `${type}\u0000${name}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+        out.push({ type: type!, name });
+      }
+    }
+    if (sessionType !== undefined && child !== null && typeof child === 'object' && !Array.isArray(child) && typeof child.arn === 'string') {
+      out.push({ type: sessionType, name: child.arn });
+    } else if (type === undefined) collectResources(child, depth - 1, out, seen);
+  }
+}
+
+export function resourcesOf(event: CloudTrailEvent): EventResource[] {
+  const out: EventResource[] = [];
+  const seen = new Set<string>();
+  const scan = (elements: JsonObject | null): void => {
+    if (elements !== null) collectResources(elements, 3, out, seen);
+  };
+  scan(event.requestParameters);
+  scan(event.responseElements);
+  return out;
+}
+
+export function trailEntry(event: CloudTrailEvent, json = JSON.stringify(event)): TrailEntry {
+  const entry: TrailEntry = {
+    time: Math.floor(Date.parse(event.eventTime) / 1000),
+    eventId: event.eventID,
+    eventName: event.eventName,
+    eventSource: event.eventSource,
+    readOnly: event.readOnly,
+    resources: resourcesOf(event),
+    json,
+  };
+  const accessKeyId = event.userIdentity.accessKeyId;
+  if (accessKeyId !== undefined) entry.accessKeyId = accessKeyId;
+  const username = lookupUsername(event.userIdentity);
+  if (username !== undefined) entry.username = username;
+  return entry;
+}
+
+/** Whether an entry has the attribute (memory store; the SQLite store asks its indexes). */
+export function hasAttribute(entry: TrailEntry, attribute: NonNullable<TrailQuery['attribute']>): boolean {
+  const { key, value } = attribute;
+  switch (key) {
+    case 'EventId':
+      return entry.eventId === value;
+    case 'EventName':
+      return entry.eventName === value;
+    case 'EventSource':
+      return entry.eventSource === value;
+    case 'AccessKeyId':
+      return entry.accessKeyId === value;
+    case 'Username':
+      return entry.username === value;
+    case 'ReadOnly':
+      return entry.readOnly === (value === 'true');
+    case 'ResourceName':
+      return entry.resources.some((resource) => resource.name === value);
+    case 'ResourceType':
+      return entry.resources.some((resource) => resource.type === value);
+  }
+}
+
+/** Newest first: later time, then later insertion. */
+function newerFirst(a: StoredTrailEvent, b: StoredTrailEvent): number {
+  return b.time - a.time || b.seq - a.seq;
+}
+
+function olderThan(event: StoredTrailEvent, cursor: TrailCursor): boolean {
+  return event.time < cursor.time || (event.time === cursor.time && event.seq < cursor.seq);
+}
+
+/** The trail in memory: for tests, and for an App made without a data directory. */
+export class MemoryTrailStore implements TrailStore {
+  private readonly entries: StoredTrailEvent[] = [];
+  private seq = 0;
+
+  append(entries: readonly TrailEntry[]): void {
+    for (const entry of entries) this.entries.push({ ...entry, seq: ++this.seq });
+  }
+
+  lookup(query: TrailQuery): TrailPage {
+    const matching = this.entries.filter((event) => (query.attribute === undefined || hasAttribute(event, query.attribute))
+      && (query.startTime === undefined || event.time >= query.startTime)
+      && (query.endTime === undefined || event.time <= query.endTime)
+      && (query.after === undefined || olderThan(event, query.after)));
+    matching.sort(newerFirst);
+    return pageOf(matching.slice(0, query.limit + 1), query.limit);
+  }
+
+  deleteBefore(time: number, limit: number): number {
+    let deleted = 0;
+    for (let index = this.entries.length - 1; index >= 0 && deleted < limit; index--) {
+      if (this.entries[index]!.time < time) {
+        this.entries.splice(index, 1);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  count(): number {
+    return this.entries.length;
+  }
+}
+
+/** A page from up to limit + 1 matching events, newest first: the extra one says there is more. */
+export function pageOf(events: StoredTrailEvent[], limit: number): TrailPage {
+  if (events.length <= limit) return { events };
+  const page = events.slice(0, limit);
+  const last = page[page.length - 1]!;
+  return { events: page, next: { time: last.time, seq: last.seq } };
+}

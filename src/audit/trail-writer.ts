@@ -1,0 +1,208 @@
+/**
+ * How batches of records reach storage. The server's writer is a worker thread with its own
+ * connection to the trail's SQLite file (trail-worker.ts): serializing, indexing and the
+ * synchronous=FULL commit cost about 20 µs a record, which must not run on the thread that serves
+ * requests; handing a batch over costs it about 1 µs a record (postMessage). The inline writer does
+ * the same work on the calling thread: for tests and for stores in memory.
+ *
+ * Both copy every record to the JSON-lines file when one is configured, after the batch is stored.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../server/logger.js';
+import type { CloudTrailEvent } from './cloudtrail-event.js';
+import { trailEntry, type TrailStore } from './trail-store.js';
+
+export interface TrailWriter {
+  /** Hands a batch over; a batch that cannot be stored comes back through the failure callback. */
+  write(events: CloudTrailEvent[]): void;
+  /** Deletes events older than `time` (epoch seconds), a bounded chunk at a time. */
+  expire(time: number): void;
+  /** Resolves once every batch handed over so far is stored. */
+  settled(): Promise<void>;
+  /** Waits until every batch handed over is stored, then stops. Synchronous: it runs at shutdown. */
+  close(): void;
+}
+
+export type WriteFailure = (events: CloudTrailEvent[], error: Error) => void;
+
+export const RETENTION_CHUNK = 5000;
+
+/** Appends the records to a JSON-lines file, one record per line. */
+export class JsonLinesFile {
+  private fd: number | undefined;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'a', 0o600);
+  }
+
+  append(lines: readonly string[]): void {
+    if (this.fd !== undefined && lines.length > 0) writeSync(this.fd, lines.join('\n') + '\n');
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Stores a batch into a TrailStore and copies it to the JSON-lines file; never throws. */
+export function storeBatch(store: TrailStore, file: JsonLinesFile | undefined, events: readonly CloudTrailEvent[], logger: Pick<Logger, 'log'>): Error | undefined {
+  const lines = events.map((event) => JSON.stringify(event));
+  try {
+    store.append(events.map((event, index) => trailEntry(event, lines[index])));
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  try {
+    file?.append(lines);
+  } catch (error) {
+    logger.log('error', 'audit log write failed', { file: file?.path, error: (error as Error).message });
+  }
+  return undefined;
+}
+
+/** Deletes expired events chunk by chunk; `next` runs the following chunk (now, or later to let writes in). */
+export function expireChunks(store: TrailStore, time: number, next: (run: () => void) => void, logger: Pick<Logger, 'log'>): void {
+  const chunk = (): void => {
+    try {
+      if (store.deleteBefore(time, RETENTION_CHUNK) === RETENTION_CHUNK) next(chunk);
+    } catch (error) {
+      logger.log('error', 'audit retention failed', { error: (error as Error).message });
+    }
+  };
+  chunk();
+}
+
+/** Writes on the calling thread. */
+export class InlineTrailWriter implements TrailWriter {
+  private readonly file: JsonLinesFile | undefined;
+
+  constructor(private readonly store: TrailStore, private readonly onFailure: WriteFailure, private readonly logger: Logger, logFile?: string) {
+    this.file = logFile === undefined ? undefined : new JsonLinesFile(logFile);
+  }
+
+  write(events: CloudTrailEvent[]): void {
+    const error = storeBatch(this.store, this.file, events, this.logger);
+    if (error) this.onFailure(events, error);
+  }
+
+  expire(time: number): void {
+    expireChunks(this.store, time, (run) => run(), this.logger);
+  }
+
+  settled(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): void {
+    this.file?.close();
+  }
+}
+
+/** Messages between the writer and its worker thread. */
+export type ToWorker =
+  | { type: 'write'; id: number; events: CloudTrailEvent[] }
+  | { type: 'expire'; id: number; time: number }
+  | { type: 'close' };
+export type FromWorker =
+  | { type: 'written'; id: number }
+  | { type: 'failed'; id: number; error: string }
+  | { type: 'log'; level: 'error' | 'warn'; message: string; fields: Record<string, string | number | undefined> };
+
+export interface WorkerSettings {
+  databaseFile: string;
+  logFile?: string;
+  /** set to 1 by the worker once it has stored everything and closed, at shutdown */
+  closed: SharedArrayBuffer;
+}
+
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/** Writes in a worker thread with its own connection to the trail's database file. */
+export class WorkerTrailWriter implements TrailWriter {
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private readonly inflight = new Map<number, CloudTrailEvent[]>();
+  private waiters: Array<() => void> = [];
+  private readonly closedFlag = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(private readonly databaseFile: string, private readonly onFailure: WriteFailure, private readonly logger: Logger, private readonly logFile?: string) {
+    this.start();
+  }
+
+  write(events: CloudTrailEvent[]): void {
+    const id = ++this.nextId;
+    this.inflight.set(id, events);
+    this.post({ type: 'write', id, events });
+  }
+
+  /** Acknowledged like a batch once its first chunk is deleted, so that a lookup right after start sees retention applied. */
+  expire(time: number): void {
+    const id = ++this.nextId;
+    this.inflight.set(id, []);
+    this.post({ type: 'expire', id, time });
+  }
+
+  settled(): Promise<void> {
+    if (this.inflight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  close(): void {
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = undefined;
+    worker.postMessage({ type: 'close' } satisfies ToWorker);
+    // Shutdown is synchronous (App.close): wait here, off the event loop, until the worker has committed.
+    if (Atomics.wait(this.closedFlag, 0, 0, CLOSE_TIMEOUT_MS) === 'timed-out') {
+      this.logger.log('error', 'audit trail writer did not finish within 10 s at shutdown', { pendingBatches: this.inflight.size });
+    }
+    void worker.terminate();
+  }
+
+  private post(message: ToWorker): void {
+    if (!this.worker) this.start();
+    this.worker!.postMessage(message);
+  }
+
+  private start(): void {
+    const settings: WorkerSettings = { databaseFile: this.databaseFile, closed: this.closedFlag.buffer as SharedArrayBuffer, ...(this.logFile ? { logFile: this.logFile } : {}) };
+    const worker = new Worker(new URL('./trail-worker.js', import.meta.url), { workerData: settings });
+    worker.unref();
+    worker.on('message', (message: FromWorker) => this.receive(message));
+    worker.on('error', (error) => {
+      this.logger.log('error', 'audit trail writer failed; restarting it', { error: error.message });
+      if (this.worker === worker) this.worker = undefined;
+      const lost = [...this.inflight.values()];
+      this.inflight.clear();
+      for (const events of lost) if (events.length > 0) this.onFailure(events, error);
+      this.release();
+    });
+    this.worker = worker;
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.type) {
+      case 'written':
+        this.inflight.delete(message.id);
+        break;
+      case 'failed': {
+        const events = this.inflight.get(message.id);
+        this.inflight.delete(message.id);
+        if (events && events.length > 0) this.onFailure(events, new Error(message.error));
+        break;
+      }
+      case 'log':
+        this.logger.log(message.level, message.message, message.fields);
+        return;
+    }
+    if (this.inflight.size === 0) this.release();
+  }
+
+  private release(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
