@@ -126,6 +126,7 @@ describe('the session inventory (ListSessions)', () => {
     assert.equal(row.ServedByInstanceMetadata, true);
     assert.equal(row.RequestCount, 1);
     assert.equal(row.LastUsedViaInstanceId, instanceId);
+    assert.match(row.LastUsedFrom!, /^172\.31\.\d+\.\d+$/, 'from the instance\'s private IP');
   });
 
   it('filters by role, instance and access key, and pages', async () => {
@@ -152,7 +153,7 @@ describe('iamd sessions (the command)', () => {
     assert.match(assumedLine, /127\.0\.0\.1\s+2\s+no$/);
     const instanceLine = lines.find((line) => line.startsWith(instanceCredentials.accessKeyId))!;
     assert.match(instanceLine, new RegExp(`assumed-role/web/${instanceId}\\s+${instanceId}\\s`));
-    assert.match(instanceLine, new RegExp(`${instanceId} \\(127\\.\\d+\\.\\d+\\.\\d+\\)\\s+1\\s+no$`));
+    assert.match(instanceLine, new RegExp(`${instanceId} \\(172\\.31\\.\\d+\\.\\d+\\)\\s+1\\s+no$`));
   });
 
   it('--role, --instance and --json', async () => {

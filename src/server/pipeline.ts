@@ -66,7 +66,7 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     const signature = readSignature(signed, outcome.service, target !== undefined);
     outcome.signature = signature;
     const named = namedService(app, signature, target);
-    if (named) outcome.service = named;
+    if (named) outcome.service = named; // so that an unreadable body is answered in the named service's protocol
     const { service, action, input } = readOperation(app, request, rawQuery, named, target);
     outcome.service = service;
     outcome.action = action;

@@ -126,10 +126,12 @@ export class Sessions {
     this.revoked = this.revocations.revoked;
     this.retentionMs = options.expiredRetentionMs ?? DEFAULT_EXPIRED_RETENTION_MS;
 
+    // Through an instance's address a request comes from inside its VPC: from the instance's private IP, as the trail says.
     app.requestObservers.push((observed) => {
       if (observed.caller.session === undefined) return;
       const request = observed.request;
-      this.usage.touch(observed.caller.accessKeyId, request.time.getTime(), request.sourceIp, app.network.source(request.localAddress)?.instanceId);
+      const via = app.network.source(request.localAddress);
+      this.usage.touch(observed.caller.accessKeyId, request.time.getTime(), via ? via.privateIp : request.sourceIp, via?.instanceId);
     });
     store.onChange((changes) => this.follow(changes));
 

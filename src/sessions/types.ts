@@ -44,7 +44,7 @@ export interface RevocationRecord {
 /** Last use of a session, kept in memory on the request path and flushed (kind 'session-usage'). */
 export interface SessionUsage {
   lastUsedAt: number;
-  /** the address the last request came from */
+  /** the address the last request came from (an instance's private IP when it came through the instance's address) */
   sourceIp: string;
   /** the instance whose address the last request was sent to (from inside that instance's VPC), if any */
   viaInstanceId?: string;
