@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServerProcess, type ServerProcess } from './helpers/process.js';
 import { lookup } from './helpers/trail.js';
@@ -58,7 +58,8 @@ async function waitUntil(check: () => boolean, limitMs: number): Promise<number>
 describe('iamd serve\'s trail', () => {
   const logFile = (): string => join(dir, 'trail.jsonl');
   let server: ServerProcess | undefined;
-  after(async () => { await server?.stop('SIGKILL'); });
+  // A failed assertion must not leave a child server running (it would keep the test process alive).
+  afterEach(async () => { await server?.stop('SIGKILL'); server = undefined; });
 
   it('is on disk within one second of a call, and a SIGKILL then loses nothing', async () => {
     server = await startServerProcess(['--data-dir', dir, '--audit-log', logFile()], ENV);
