@@ -7,7 +7,7 @@
 import type { Tag } from '../../directory/types.js';
 import { AwsError } from '../../protocol/aws-error.js';
 import type { QueryInput } from '../../protocol/query-input.js';
-import { invalidFilter, invalidNextToken, invalidParameterValue, missingParameter } from './errors.js';
+import { invalidFilter, invalidNextToken, invalidParameterCombination, invalidParameterValue, missingParameter } from './errors.js';
 
 export class Ec2Input {
   constructor(private readonly query: QueryInput) {}
@@ -153,6 +153,19 @@ export function pageRequest(input: Ec2Input, range: { min: number; max: number }
   }
   const nextToken = input.string('NextToken');
   return { ...(maxResults !== undefined ? { maxResults } : {}), ...(nextToken ? { nextToken } : {}) };
+}
+
+/**
+ * The InstanceId.N list and the page of DescribeInstances and DescribeInstanceStatus: EC2 refuses
+ * to page a request that names its instances.
+ */
+export function instanceIdsOrPage(input: Ec2Input): { ids: string[]; page: PageRequest } {
+  const ids = input.list('InstanceId');
+  const page = pageRequest(input);
+  if (ids.length > 0 && page.maxResults !== undefined) {
+    throw invalidParameterCombination('The parameter instancesSet cannot be used with the parameter maxResults');
+  }
+  return { ids, page };
 }
 
 export function paginate<T>(rows: readonly T[], page: PageRequest): { items: T[]; nextToken?: string } {

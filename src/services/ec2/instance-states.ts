@@ -11,8 +11,8 @@
 import type { XmlObject } from '../../protocol/xml.js';
 import { operation, type OperationContext, type OperationMap } from '../service.js';
 import { byKey, describeAuthorization, requireAll, userInitiatedReason } from './common.js';
-import { incorrectInstanceState, invalidParameterCombination } from './errors.js';
-import { applyFilters, Ec2Input, filtersOf, pageRequest, paginate, type FilterFields } from './input.js';
+import { incorrectInstanceState } from './errors.js';
+import { applyFilters, Ec2Input, filtersOf, instanceIdsOrPage, paginate, type FilterFields } from './input.js';
 import { instanceAuthorization, metadataKeys } from './instance-auth.js';
 import { metadataOptionsXml, stateXml } from './instance-xml.js';
 import { metadataOptionsInput } from './instances.js';
@@ -157,11 +157,7 @@ const DescribeInstanceStatus = operation<Ec2Input>({
   input: (query) => new Ec2Input(query),
   authorize: () => 'in-handler',
   handle(input, ctx) {
-    const ids = input.list('InstanceId');
-    const page = pageRequest(input);
-    if (ids.length > 0 && page.maxResults !== undefined) {
-      throw invalidParameterCombination('The parameter instancesSet cannot be used with the parameter maxResults');
-    }
+    const { ids, page } = instanceIdsOrPage(input);
     const includeAll = input.boolean('IncludeAllInstances') ?? false;
     const filters = filtersOf(input);
     const chosen = ids.length > 0 ? findInstances(ctx, ids) : visibleInstances(ctx);

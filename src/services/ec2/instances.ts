@@ -24,7 +24,7 @@ import {
   invalidParameter, invalidParameterCombination, invalidParameterValue, missingParameter, unknownParameterValue,
 } from './errors.js';
 import type { PublicImage } from './image-catalog.js';
-import { applyFilters, Ec2Input, filtersOf, pageRequest, paginate, tagSpecificationsOf, type FilterFields } from './input.js';
+import { applyFilters, Ec2Input, filtersOf, instanceIdsOrPage, paginate, tagSpecificationsOf, type FilterFields } from './input.js';
 import { instanceArn, metadataKeys } from './instance-auth.js';
 import { newAssociation, passRoleAuthorization, resolveInstanceProfile, type ResolvedProfile } from './instance-profiles.js';
 import { reservationsXml } from './instance-xml.js';
@@ -349,11 +349,7 @@ const DescribeInstances = operation<Ec2Input>({
   input: (query) => new Ec2Input(query),
   authorize: () => 'in-handler',
   handle(input, ctx) {
-    const ids = input.list('InstanceId');
-    const page = pageRequest(input);
-    if (ids.length > 0 && page.maxResults !== undefined) {
-      throw invalidParameterCombination('The parameter instancesSet cannot be used with the parameter maxResults');
-    }
+    const { ids, page } = instanceIdsOrPage(input);
     const filters = filtersOf(input);
     const groupNames = (instance: InstanceRecord): string[] =>
       instance.securityGroupIds.map((id) => ctx.app.ec2.securityGroups.get(id)?.groupName ?? '');
