@@ -68,13 +68,15 @@ export class BlobFiles {
   async stage(source: Readable): Promise<StagedFile> {
     const path = join(this.temporaryDirectory, randomBlobId());
     const handle = await open(path, 'wx', FILE_MODE);
+    // autoClose off, to fsync before closing; destroying the stream releases its hold on the handle
+    const sink = handle.createWriteStream({ autoClose: false });
     try {
       try {
-        const sink = handle.createWriteStream({ autoClose: false });
         await pipeline(source, sink);
         await handle.sync();
         return new StagedFile(path, sink.bytesWritten, this);
       } finally {
+        sink.destroy();
         // waits for any write still in flight after a failure
         await handle.close();
       }
