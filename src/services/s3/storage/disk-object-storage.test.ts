@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it, type TestContext } from 'node:test';
@@ -158,6 +159,16 @@ describe('objects', () => {
       const slice = await readAll(storage.openBody(object, { start, end }));
       assert.ok(slice.equals(bytes.subarray(start, end + 1)), `bytes ${start}-${end}`);
     }
+  });
+
+  it('rejects an inverted range without leaking the file it opened', async (t) => {
+    const { storage } = openScratch(t);
+    storage.createBucket(bucketNamed('b'));
+    const object = await putBytes(storage, 'b', 'k', '0123456789');
+    const openDescriptors = () => readdirSync('/proc/self/fd').length;
+    const before = openDescriptors();
+    assert.throws(() => storage.openBody(object, { start: 5, end: 2 }), /ERR_OUT_OF_RANGE|"start"/);
+    assert.equal(openDescriptors(), before);
   });
 
   it('updates metadata and tags without touching the body', async (t) => {
