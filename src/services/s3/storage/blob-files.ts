@@ -130,7 +130,13 @@ export class BlobFiles {
   read(blobId: string, range?: { start: number; end: number }): Readable {
     const path = this.pathOf(blobId);
     const fd = openSync(path, 'r');
-    return createReadStream(path, { fd, start: range?.start, end: range?.end });
+    try {
+      return createReadStream(path, { fd, start: range?.start, end: range?.end });
+    } catch (error) {
+      // an invalid range: the stream never took the descriptor
+      closeSync(fd);
+      throw error;
+    }
   }
 
   /** opened handles on the blobs, pinning their bytes as `read` does; the caller closes them */
