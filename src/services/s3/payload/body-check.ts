@@ -1,6 +1,7 @@
 /**
  * A pass-through stream that checks a (decoded) body while it flows to storage: it counts the bytes,
- * always computes the MD5 (the ETag), and computes every checksum the request asked for or declared.
+ * always computes the MD5 (the ETag), and computes every checksum the request asked for or declared
+ * (only those are reported: a SHA-256 computed just to verify x-amz-content-sha256 is not).
  * When the body ends it compares, in this order: the byte count, x-amz-content-sha256 (when it is a
  * hash), Content-MD5, the x-amz-checksum-* header, the checksum trailer. A mismatch fails the stream
  * before its end, so a consumer such as storage.stage rejects and discards what it staged; `result`
@@ -48,6 +49,8 @@ export class BodyCheck extends Transform {
   private size = 0;
   private readonly md5 = createHash('md5');
   private readonly checksums = new Map<ChecksumAlgorithm, Checksum>();
+  /** the algorithms the request asked for: SHA256 computed only to verify x-amz-content-sha256 is not one */
+  private readonly reported: Set<ChecksumAlgorithm>;
 
   constructor(private readonly options: BodyCheckOptions = {}) {
     super();
@@ -57,7 +60,9 @@ export class BodyCheck extends Transform {
     });
     // A caller that only consumes the stream sees the error there; never an unhandled rejection.
     this.result.catch(() => undefined);
-    for (const algorithm of this.algorithmsToCompute()) this.checksums.set(algorithm, createChecksum(algorithm));
+    this.reported = this.requestedAlgorithms();
+    for (const algorithm of this.reported) this.checksums.set(algorithm, createChecksum(algorithm));
+    if (options.contentSha256 && !this.checksums.has('SHA256')) this.checksums.set('SHA256', createChecksum('SHA256'));
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -98,11 +103,10 @@ export class BodyCheck extends Transform {
     else this.resolveResult(result!);
   }
 
-  private algorithmsToCompute(): Set<ChecksumAlgorithm> {
+  private requestedAlgorithms(): Set<ChecksumAlgorithm> {
     const algorithms = new Set<ChecksumAlgorithm>(this.options.algorithms ?? []);
     for (const algorithm of Object.keys(this.options.expectedChecksums ?? {}) as ChecksumAlgorithm[]) algorithms.add(algorithm);
     if (this.options.trailerChecksum) algorithms.add(this.options.trailerChecksum);
-    if (this.options.contentSha256) algorithms.add('SHA256');
     return algorithms;
   }
 
@@ -126,7 +130,7 @@ export class BodyCheck extends Transform {
     }
 
     const checksums: ChecksumSet = {};
-    for (const [algorithm, digest] of digests) checksums[algorithm] = toBase64(digest);
+    for (const algorithm of this.reported) checksums[algorithm] = toBase64(digests.get(algorithm)!);
     return { size: this.size, md5, etag: md5.toString('hex'), checksums };
   }
 }
