@@ -12,6 +12,8 @@ import { describe, it } from 'node:test';
 import { AwsError } from '../../../protocol/aws-error.js';
 import { BodyCheck, type BodyCheckOptions, type BodyCheckResult } from './body-check.js';
 import { checkBody } from './checked-body.js';
+import type { ParsedSignature } from '../../../sigv4/types.js';
+import { chunkSigningContext } from './chunk-signature.js';
 import { checksumOf } from './checksums.js';
 import { planPayload } from './payload-headers.js';
 
@@ -169,6 +171,30 @@ describe('checkBody', () => {
     source.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
     await assert.rejects(drain(body), { code: 'IncompleteBody' });
     await assert.rejects(result, { code: 'IncompleteBody' });
+  });
+
+  it('AWS\'s signed-trailer example, end to end: headers planned, signatures verified, its CRC32C trailer checked', async () => {
+    const signature: ParsedSignature = {
+      form: 'header', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', scopeDate: '20130524', region: 'us-east-1', service: 's3',
+      credentialScope: '20130524/us-east-1/s3/aws4_request', signedHeaders: [],
+      signature: '106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e', amzDate: '20130524T000000Z', requestTime: new Date(Date.UTC(2013, 4, 24)),
+    };
+    const plan = planPayload({
+      'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER', 'content-encoding': 'aws-chunked',
+      'x-amz-decoded-content-length': '66560', 'x-amz-trailer': 'x-amz-checksum-crc32c',
+    }, { signing: chunkSigningContext(signature, 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY') });
+    const data = Buffer.alloc(66_560, 'a');
+    const wire = Buffer.concat([
+      Buffer.from('10000;chunk-signature=b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2\r\n'), data.subarray(0, 65_536),
+      Buffer.from('\r\n400;chunk-signature=1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7\r\n'), data.subarray(65_536),
+      Buffer.from('\r\n0;chunk-signature=2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992\r\n'),
+      Buffer.from('x-amz-checksum-crc32c:sOO8/Q==\r\nx-amz-trailer-signature:d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n\r\n'),
+    ]);
+    const { body, result } = checkBody(Readable.from([wire]), plan);
+    assert.ok((await drain(body)).equals(data));
+    const checked = await result;
+    assert.equal(checked.checksums.CRC32C, 'sOO8/Q==');
+    assert.equal(checked.size, 66_560);
   });
 
   it('a plain body is checked against Content-Length and x-amz-content-sha256', async () => {
