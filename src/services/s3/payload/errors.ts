@@ -26,8 +26,10 @@
  *   for an algorithm that differs from the checksum header's (versity/versitygw#1598).
  * - InvalidArgument for an x-amz-content-sha256 that is neither a hash nor a known sentinel, with
  *   ArgumentName and ArgumentValue (versity/versitygw#1352).
- * - A chunk or trailer signature that does not verify: S3's SignatureDoesNotMatch 403.
- * Ours, not AWS's (no capture found): the text for a chunk above the configured maximum.
+ * - A chunk or trailer signature that does not verify: S3's SignatureDoesNotMatch 403; so too a
+ *   STREAMING-* body without a usable x-amz-decoded-content-length (versity/versitygw#1088).
+ * Ours, not AWS's (no capture found): the text for a chunk above the configured maximum, and
+ * NotImplemented 501 for the SigV4A (ECDSA) streaming modes.
  *
  * Extra envelope elements ride in `extraFields`, as SignatureFailureError carries them for
  * RequestTimeTooSkewed, so that one S3 error serializer writes both.
