@@ -47,5 +47,13 @@ export const restXmlProtocol: WireProtocol = {
     headers: { 'content-type': 'application/xml', ...restRequestIdHeaders(requestId) },
     body: xmlDocument(`${action}Result`, namespace, result ?? {}),
   }),
-  error: (error, _namespace, requestId) => restXmlError(error, requestId),
+  error: (error, _namespace, requestId) => restXmlError(s3Spelling(error), requestId),
+  spell: s3Spelling,
 };
+
+/** S3 quotes the resource in its AccessDenied message: `... on resource: "arn:aws:s3:::bucket/key" because ...`. */
+function s3Spelling(error: AwsError): AwsError {
+  if (error.code !== 'AccessDenied') return error;
+  const quoted = error.message.replace(/ on resource: (arn:\S+)( because|$)/, ' on resource: "$1"$2');
+  return quoted === error.message ? error : new AwsError(error.code, quoted, error.statusCode);
+}

@@ -28,6 +28,7 @@ import type { OperationContext, ServiceDefinition } from '../services/service.js
 import { malformedAuthFor, parseSignature, signingKey, type ParsedSignature, type SignedHttpRequest } from '../sigv4/index.js';
 import type { App } from './app.js';
 import { internalRoute } from './internal-routes.js';
+import { formatAmzDate } from '../sigv4/amz-date.js';
 
 /** A request as the transport received it. */
 export interface IncomingRequest {
@@ -183,7 +184,7 @@ function chunkSigning(signature: ParsedSignature, secretAccessKey: string): Chun
   return {
     seedSignature: signature.signature,
     signingKey: signingKey(secretAccessKey, signature.scopeDate, signature.region, signature.service),
-    amzDate: signature.amzDate,
+    amzDate: formatAmzDate(signature.requestTime),
     credentialScope: signature.credentialScope,
   };
 }

@@ -70,6 +70,8 @@ const getObject = operation({
     applyResponseOverrides(headers, input);
     const range = requestedRange(input.header('range'), object.size);
     if (range) {
+      // the whole object's checksums do not describe a part of it
+      for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
       headers['content-range'] = `bytes ${range.start}-${range.end}/${object.size}`;
       headers['content-length'] = String(range.end - range.start + 1);
       return new RestResponse(206, headers, ctx.app.objects.openBody(object, range));

@@ -15,11 +15,11 @@ export async function readSmallBody(input: RestInput, limit = SMALL_BODY_LIMIT):
   const chunks: Buffer[] = [];
   let size = 0;
   const received = receiveBody(input);
-  for await (const chunk of received.stream) {
+  for await (const chunk of received.body) {
     const bytes = chunk as Buffer;
     size += bytes.length;
     if (size > limit) {
-      received.stream.destroy();
+      received.body.destroy();
       throw new AwsError('MaxMessageLengthExceeded', 'Your request was too big.', 400);
     }
     chunks.push(bytes);
