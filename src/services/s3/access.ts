@@ -5,7 +5,10 @@
  */
 import type { CompiledPolicy, ContextValue } from '../../policy/index.js';
 import type { App } from '../../server/app.js';
+import type { RestInput } from '../../protocol/rest-input.js';
 import type { Authorization } from '../service.js';
+import { lookUpBucket } from './lookups.js';
+import { targetOf } from './router.js';
 import type { BucketRecord, S3Tag } from './storage/types.js';
 
 export function bucketArn(bucket: string): string {
@@ -31,10 +34,18 @@ export function bucketPolicy(app: App, bucket: BucketRecord | undefined): Compil
   return policy;
 }
 
+/** s3Authorization for the bucket (and key, when given) the request names, with the bucket looked up once per request. */
+export function requestAuthorization(
+  app: App, input: RestInput, action: string, options: { key?: string; keys?: Record<string, ContextValue | undefined> } = {},
+): Authorization {
+  const record = lookUpBucket(app, input);
+  return s3Authorization(app, action, targetOf(input).bucket ?? '', { ...options, ...(record ? { record } : {}) });
+}
+
 export function s3Authorization(
   app: App, action: string, bucket: string, options: { key?: string; record?: BucketRecord; keys?: Record<string, ContextValue | undefined> } = {},
 ): Authorization {
-  const record = options.record ?? app.objects.getBucket(bucket);
+  const record = 'record' in options ? options.record : app.objects.getBucket(bucket);
   const authorization: Authorization = {
     action: `s3:${action}`,
     resource: options.key === undefined ? bucketArn(bucket) : objectArn(bucket, options.key),

@@ -9,8 +9,8 @@ import { RestResponse } from '../../protocol/rest-response.js';
 import { S3Error } from '../../protocol/rest-xml.js';
 import { PolicyDocumentError } from '../../policy/index.js';
 import { operation, type OperationMap } from '../service.js';
-import { bucketPolicy, s3Authorization } from './access.js';
-import { bucketName, bucketOf } from './buckets.js';
+import { bucketPolicy, requestAuthorization } from './access.js';
+import { bucketOf } from './buckets.js';
 import { readSmallBody } from './request-body.js';
 import { asRest } from './router.js';
 import { emptyAnswer } from './s3-xml.js';
@@ -39,7 +39,7 @@ function checkResources(text: string, bucket: string): void {
 
 const putBucketPolicy = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'PutBucketPolicy', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'PutBucketPolicy'),
   handle: async (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     const body = await readSmallBody(input);
@@ -60,7 +60,7 @@ const putBucketPolicy = operation({
 
 const getBucketPolicy = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'GetBucketPolicy', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'GetBucketPolicy'),
   handle: (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     if (bucket.policy === undefined) throw new S3Error('NoSuchBucketPolicy', 'The bucket policy does not exist', 404, { BucketName: bucket.name });
@@ -70,7 +70,7 @@ const getBucketPolicy = operation({
 
 const deleteBucketPolicy = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'DeleteBucketPolicy', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'DeleteBucketPolicy'),
   handle: (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     ctx.app.objects.updateBucket(bucket.name, { policy: null });

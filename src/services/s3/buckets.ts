@@ -11,13 +11,14 @@ import { escapeXml } from '../../protocol/xml.js';
 import { textAt } from '../../protocol/xml-reader.js';
 import type { App } from '../../server/app.js';
 import { operation, type OperationMap } from '../service.js';
-import { s3Authorization } from './access.js';
+import { requestAuthorization } from './access.js';
 import { invalidBucketName, noSuchBucket } from './errors.js';
 import { readXmlBody } from './request-body.js';
 import { asRest, targetOf } from './router.js';
 import { emptyAnswer, ownerOf, S3_NAMESPACE, xmlAnswer } from './s3-xml.js';
 import type { BucketRecord } from './storage/types.js';
 import { canonicalUserId } from './owner.js';
+import { lookUpBucket } from './lookups.js';
 
 /** S3's naming rules for new buckets: 3-63 of a-z 0-9 . -, starting and ending with a letter or digit, not an IP address. */
 export function validBucketName(name: string): boolean {
@@ -26,9 +27,8 @@ export function validBucketName(name: string): boolean {
 
 /** The bucket the request names; NoSuchBucket when there is none. */
 export function bucketOf(app: App, input: RestInput): BucketRecord {
-  const name = targetOf(input).bucket ?? '';
-  const bucket = app.objects.getBucket(name);
-  if (!bucket) throw noSuchBucket(name);
+  const bucket = lookUpBucket(app, input);
+  if (!bucket) throw noSuchBucket(targetOf(input).bucket ?? '');
   return bucket;
 }
 
@@ -50,7 +50,7 @@ const listBuckets = operation({
 
 const createBucket = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'CreateBucket', bucketName(input), {
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'CreateBucket', {
     keys: { 's3:x-amz-acl': input.header('x-amz-acl'), 's3:LocationConstraint': undefined },
   }),
   handle: async (input, ctx) => {
@@ -79,7 +79,7 @@ const createBucket = operation({
 
 const headBucket = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'ListBucket', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'ListBucket'),
   handle: (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     return emptyAnswer(200, { 'x-amz-bucket-region': bucket.region });
@@ -88,7 +88,7 @@ const headBucket = operation({
 
 const deleteBucket = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'DeleteBucket', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'DeleteBucket'),
   handle: (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     if (ctx.app.objects.hasObjects(bucket.name)) {
@@ -101,7 +101,7 @@ const deleteBucket = operation({
 
 const getBucketLocation = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'GetBucketLocation', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'GetBucketLocation'),
   handle: (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     // us-east-1 is spelled as an empty LocationConstraint
@@ -112,7 +112,7 @@ const getBucketLocation = operation({
 
 const getBucketVersioning = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'GetBucketVersioning', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'GetBucketVersioning'),
   handle: (input, ctx) => {
     bucketOf(ctx.app, input);
     return xmlAnswer('VersioningConfiguration', {});
@@ -121,7 +121,7 @@ const getBucketVersioning = operation({
 
 const getBucketAcl = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'GetBucketAcl', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'GetBucketAcl'),
   handle: (input, ctx) => {
     bucketOf(ctx.app, input);
     const owner = ownerOf(ctx.app.accountId, canonicalUserId(ctx.app.accountId));

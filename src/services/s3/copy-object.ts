@@ -5,8 +5,8 @@
  * s3:GetObject on the source.
  */
 import { operation, type OperationMap } from '../service.js';
-import { s3Authorization } from './access.js';
-import { bucketName, bucketOf } from './buckets.js';
+import { requestAuthorization } from './access.js';
+import { bucketOf } from './buckets.js';
 import { copySourceObject } from './copy-source.js';
 import { invalidArgument, invalidRequest } from './errors.js';
 import { metadataFromHeaders, requestedChecksum, tagsFromHeader } from './object-headers.js';
@@ -24,7 +24,7 @@ function directive(value: string | undefined, header: string): 'COPY' | 'REPLACE
 
 const copyObject = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'PutObject', bucketName(input), {
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'PutObject', {
     key: objectKey(input), keys: { 's3:x-amz-acl': input.header('x-amz-acl'), 's3:x-amz-metadata-directive': input.header('x-amz-metadata-directive') },
   }),
   handle: async (input, ctx) => {

@@ -8,8 +8,8 @@ import type { RestInput } from '../../protocol/rest-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import type { App } from '../../server/app.js';
 import { operation, type OperationMap } from '../service.js';
-import { s3Authorization } from './access.js';
-import { bucketName, bucketOf } from './buckets.js';
+import { requestAuthorization } from './access.js';
+import { bucketOf } from './buckets.js';
 import { invalidArgument } from './errors.js';
 import { canonicalUserId } from './owner.js';
 import { asRest } from './router.js';
@@ -117,7 +117,7 @@ function contentsOf(object: ObjectRecord, encode: (text: string) => string, owne
 }
 
 function listAuthorization(input: RestInput, app: App) {
-  return s3Authorization(app, 'ListBucket', bucketName(input), {
+  return requestAuthorization(app, input, 'ListBucket', {
     keys: { 's3:prefix': input.params.get('prefix') ?? '', 's3:delimiter': input.params.get('delimiter'), 's3:max-keys': input.params.get('max-keys') },
   });
 }

@@ -12,8 +12,8 @@ import { childrenNamed, textAt } from '../../protocol/xml-reader.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import type { App } from '../../server/app.js';
 import { operation, type OperationMap } from '../service.js';
-import { s3Authorization } from './access.js';
-import { bucketName, bucketOf } from './buckets.js';
+import { requestAuthorization } from './access.js';
+import { bucketOf } from './buckets.js';
 import { copySourceObject } from './copy-source.js';
 import { invalidArgument, malformedXml, noSuchUpload } from './errors.js';
 import { checksumHeaders, metadataFromHeaders, requestedChecksum, requestedRange } from './object-headers.js';
@@ -62,7 +62,7 @@ function checksumTypeOf(input: RestInput, algorithm: ChecksumAlgorithm | undefin
 }
 
 function putAuthorization(input: RestInput, app: App) {
-  return s3Authorization(app, 'PutObject', bucketName(input), { key: objectKey(input), keys: { 's3:x-amz-acl': input.header('x-amz-acl') } });
+  return requestAuthorization(app, input, 'PutObject', { key: objectKey(input), keys: { 's3:x-amz-acl': input.header('x-amz-acl') } });
 }
 
 function initiatorOf(arn: string, id: string): XmlObject {
@@ -201,7 +201,7 @@ const completeMultipartUpload = operation({
 
 const abortMultipartUpload = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'AbortMultipartUpload', bucketName(input), { key: objectKey(input) }),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'AbortMultipartUpload', { key: objectKey(input) }),
   handle: (input, ctx) => {
     const upload = uploadOf(ctx.app, input);
     ctx.app.objects.abortUpload(upload.uploadId);
@@ -211,7 +211,7 @@ const abortMultipartUpload = operation({
 
 const listParts = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'ListMultipartUploadParts', bucketName(input), { key: objectKey(input) }),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'ListMultipartUploadParts', { key: objectKey(input) }),
   handle: (input, ctx) => {
     const upload = uploadOf(ctx.app, input);
     const maxParts = Math.min(Number(input.params.get('max-parts') ?? '1000') || 1000, 1000);
@@ -242,7 +242,7 @@ const listParts = operation({
 
 const listMultipartUploads = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'ListBucketMultipartUploads', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'ListBucketMultipartUploads'),
   handle: (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     const prefix = input.params.get('prefix') ?? '';

@@ -7,15 +7,17 @@ import { RestResponse } from '../../protocol/rest-response.js';
 import type { RestInput } from '../../protocol/rest-input.js';
 import type { App } from '../../server/app.js';
 import { operation, type OperationMap } from '../service.js';
-import { existingTagKeys, s3Authorization } from './access.js';
-import { bucketName, bucketOf } from './buckets.js';
+import { existingTagKeys, requestAuthorization } from './access.js';
+import { bucketOf } from './buckets.js';
 import { noSuchKey } from './errors.js';
 import {
   applyResponseOverrides, checksumHeaders, checkPreconditions, metadataFromHeaders, objectHeaders, requestedChecksum, requestedRange,
 } from './object-headers.js';
 import { asRest, targetOf } from './router.js';
 import { emptyAnswer } from './s3-xml.js';
-import type { ObjectRecord } from './storage/types.js';
+import type { Readable } from 'node:stream';
+import { lookUpBucket, lookUpObject } from './lookups.js';
+import { SMALL_BODY_BYTES, type ObjectRecord } from './storage/types.js';
 import { storeBody } from './upload.js';
 
 export function objectKey(input: RestInput): string {
@@ -24,25 +26,28 @@ export function objectKey(input: RestInput): string {
 
 /** The object the request names; NoSuchKey when there is none (NoSuchBucket first). */
 export function objectOf(app: App, input: RestInput): ObjectRecord {
-  const bucket = bucketOf(app, input);
-  const key = objectKey(input);
-  const object = app.objects.getObject(bucket.name, key);
-  if (!object) throw noSuchKey(key);
+  bucketOf(app, input);
+  const object = lookUpObject(app, input);
+  if (!object) throw noSuchKey(objectKey(input));
   return object;
 }
 
 /** What an object read is authorized for: s3:GetObject, with the existing object's tags as condition keys. */
 function readAuthorization(input: RestInput, app: App) {
-  const bucket = bucketName(input);
-  const key = objectKey(input);
-  const record = app.objects.getBucket(bucket);
-  const object = record ? app.objects.getObject(bucket, key) : undefined;
-  return s3Authorization(app, 'GetObject', bucket, { key, ...(record ? { record } : {}), keys: existingTagKeys(object?.tags) });
+  const record = lookUpBucket(app, input);
+  const object = lookUpObject(app, input);
+  return requestAuthorization(app, input, 'GetObject', { key: objectKey(input), ...(record ? { record } : {}), keys: existingTagKeys(object?.tags) });
+}
+
+/** The body to answer with: small ones read at once, larger ones streamed. */
+function bodyOf(app: App, object: ObjectRecord, range?: { start: number; end: number }): Buffer | Readable {
+  const length = range ? range.end - range.start + 1 : object.size;
+  return length <= SMALL_BODY_BYTES ? app.objects.readBody(object, range) : app.objects.openBody(object, range);
 }
 
 const putObject = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'PutObject', bucketName(input), {
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'PutObject', {
     key: objectKey(input),
     keys: { 's3:x-amz-acl': input.header('x-amz-acl'), 's3:x-amz-storage-class': input.header('x-amz-storage-class') },
   }),
@@ -74,10 +79,10 @@ const getObject = operation({
       for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
       headers['content-range'] = `bytes ${range.start}-${range.end}/${object.size}`;
       headers['content-length'] = String(range.end - range.start + 1);
-      return new RestResponse(206, headers, ctx.app.objects.openBody(object, range));
+      return new RestResponse(206, headers, bodyOf(ctx.app, object, range));
     }
     headers['content-length'] = String(object.size);
-    return new RestResponse(200, headers, object.size === 0 ? '' : ctx.app.objects.openBody(object));
+    return new RestResponse(200, headers, object.size === 0 ? '' : bodyOf(ctx.app, object));
   },
 });
 
@@ -100,7 +105,7 @@ function notModified(headers: Record<string, string>): RestResponse {
 
 const deleteObject = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'DeleteObject', bucketName(input), { key: objectKey(input) }),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'DeleteObject', { key: objectKey(input) }),
   handle: (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     // S3 answers 204 whether or not the key existed

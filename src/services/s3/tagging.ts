@@ -8,7 +8,7 @@ import { S3Error } from '../../protocol/rest-xml.js';
 import { child, childrenNamed, textAt } from '../../protocol/xml-reader.js';
 import type { App } from '../../server/app.js';
 import { operation, type OperationMap } from '../service.js';
-import { existingTagKeys, s3Authorization } from './access.js';
+import { existingTagKeys, requestAuthorization, s3Authorization } from './access.js';
 import { bucketName, bucketOf } from './buckets.js';
 import { malformedXml } from './errors.js';
 import { validTags } from './object-headers.js';
@@ -35,7 +35,7 @@ function tagSetAnswer(tags: readonly S3Tag[]) {
 
 const putBucketTagging = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'PutBucketTagging', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'PutBucketTagging'),
   handle: async (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     const tags = await readTagSet(input);
@@ -53,7 +53,7 @@ const putBucketTagging = operation({
 
 const getBucketTagging = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'GetBucketTagging', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'GetBucketTagging'),
   handle: (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     if (!bucket.tags || bucket.tags.length === 0) throw new S3Error('NoSuchTagSet', 'The TagSet does not exist', 404, { BucketName: bucket.name });
@@ -63,7 +63,7 @@ const getBucketTagging = operation({
 
 const deleteBucketTagging = operation({
   input: (query) => asRest(query),
-  authorize: (input, ctx) => s3Authorization(ctx.app, 'PutBucketTagging', bucketName(input)),
+  authorize: (input, ctx) => requestAuthorization(ctx.app, input, 'PutBucketTagging'),
   handle: (input, ctx) => {
     const bucket = bucketOf(ctx.app, input);
     ctx.app.objects.updateBucket(bucket.name, { tags: null });

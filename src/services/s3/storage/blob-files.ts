@@ -9,7 +9,7 @@
  * not yet unlinked). `clearTemporary` and `sweep` remove them when the store opens.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, createReadStream, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, createReadStream, fsyncSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -136,6 +136,25 @@ export class BlobFiles {
       // an invalid range: the stream never took the descriptor
       closeSync(fd);
       throw error;
+    }
+  }
+
+  /** The bytes start..end (inclusive) of the blob, read at once: for small bodies only. */
+  readWhole(blobId: string, range: { start: number; end: number }): Buffer {
+    const length = Math.max(0, range.end - range.start + 1);
+    const bytes = Buffer.allocUnsafe(length);
+    if (length === 0) return bytes;
+    const fd = openSync(this.pathOf(blobId), 'r');
+    try {
+      let done = 0;
+      while (done < length) {
+        const read = readSync(fd, bytes, done, length - done, range.start + done);
+        if (read === 0) throw new Error(`blob ${blobId} is shorter than its record`);
+        done += read;
+      }
+      return bytes;
+    } finally {
+      closeSync(fd);
     }
   }
 

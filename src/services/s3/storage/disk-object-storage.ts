@@ -43,6 +43,11 @@ export class DiskObjectStorage implements ObjectStorage {
   private readonly uploads: UploadTable;
   private readonly multipart: MultipartUploads;
   private readonly removeBucket: (name: string) => string[];
+  /** buckets are read on every request and change rarely: kept in memory, dropped on every change */
+  private readonly bucketCache = new Map<string, BucketRecord | null>();
+  /** counts changes to objects; a record read since the last change still names its blob */
+  private generation = 0;
+  private readonly blobOfRecord = new WeakMap<ObjectRecord, { blobId: string; generation: number }>();
 
   constructor(
     private readonly db: Database.Database,
@@ -67,11 +72,20 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   createBucket(bucket: BucketRecord): void {
+    this.bucketCache.delete(bucket.name);
     this.buckets.insert(bucket);
   }
 
   getBucket(name: string): BucketRecord | undefined {
-    return this.buckets.get(name);
+    let cached = this.bucketCache.get(name);
+    if (cached === undefined) {
+      const stored = this.buckets.get(name);
+      // frozen: every caller shares the cached record
+      cached = stored ? Object.freeze({ ...stored, ...(stored.tags ? { tags: Object.freeze(stored.tags.map((tag) => Object.freeze(tag))) as S3Tag[] } : {}) }) : null;
+      if (this.bucketCache.size > 10_000) this.bucketCache.clear();
+      this.bucketCache.set(name, cached);
+    }
+    return cached ?? undefined;
   }
 
   listBuckets(): BucketRecord[] {
@@ -79,6 +93,7 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   updateBucket(name: string, change: { policy?: string | null; tags?: S3Tag[] | null }): void {
+    this.bucketCache.delete(name);
     this.buckets.update(name, change);
   }
 
@@ -88,11 +103,16 @@ export class DiskObjectStorage implements ObjectStorage {
 
   /** throws, changing nothing, if the bucket still holds objects */
   deleteBucket(name: string): void {
+    this.bucketCache.delete(name);
+    this.generation++;
     for (const blobId of this.removeBucket(name)) this.blobs.remove(blobId);
   }
 
   getObject(bucket: string, key: string): ObjectRecord | undefined {
-    return this.objects.get(bucket, key)?.record;
+    const stored = this.objects.get(bucket, key);
+    if (!stored) return undefined;
+    this.blobOfRecord.set(stored.record, { blobId: stored.blobId, generation: this.generation });
+    return stored.record;
   }
 
   listObjects(bucket: string, options: ListOptions): ObjectRecord[] {
@@ -101,11 +121,22 @@ export class DiskObjectStorage implements ObjectStorage {
 
   /** throws ObjectChangedError if the object now has another body than `object` describes */
   openBody(object: ObjectRecord, range?: { start: number; end: number }): Readable {
+    return this.blobs.read(this.blobOf(object), range);
+  }
+
+  readBody(object: ObjectRecord, range?: { start: number; end: number }): Buffer {
+    return this.blobs.readWhole(this.blobOf(object), range ?? { start: 0, end: object.size - 1 });
+  }
+
+  /** The blob of the object as it still is; ObjectChangedError if it was replaced or deleted since `object` was read. */
+  private blobOf(object: ObjectRecord): string {
+    const known = this.blobOfRecord.get(object);
+    if (known !== undefined && known.generation === this.generation) return known.blobId;
     const stored = this.objects.get(object.bucket, object.key);
     if (!stored || stored.record.etag !== object.etag || stored.record.size !== object.size) {
       throw new ObjectChangedError(object.bucket, object.key);
     }
-    return this.blobs.read(stored.blobId, range);
+    return stored.blobId;
   }
 
   stage(source: Readable): Promise<StagedBlob> {
@@ -113,6 +144,7 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   putObject(bucket: string, key: string, metadata: ObjectMetadata, blob: StagedBlob, lastModified: string): ObjectRecord {
+    this.generation++;
     const staged = this.blobs.claim(blob);
     if (!isWellFormedKey(key)) {
       staged.discard();
@@ -127,6 +159,7 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   updateObject(bucket: string, key: string, change: Partial<ObjectMetadata>, lastModified?: string): ObjectRecord | undefined {
+    this.generation++;
     const current = this.objects.get(bucket, key)?.record;
     if (!current) return undefined;
     const metadata = metadataOf({ ...current, ...definedFields(change) });
@@ -136,6 +169,7 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   deleteObject(bucket: string, key: string): boolean {
+    this.generation++;
     const blobId = this.objects.delete(bucket, key);
     if (blobId === undefined) return false;
     this.blobs.remove(blobId);
@@ -164,7 +198,10 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   completeUpload(uploadId: string, partNumbers: readonly number[], metadata: ObjectMetadata, lastModified: string): Promise<ObjectRecord> {
-    return this.multipart.complete(uploadId, partNumbers, metadata, lastModified);
+    // the object changes when the upload commits, after the parts are copied: count it then
+    return this.multipart.complete(uploadId, partNumbers, metadata, lastModified).finally(() => {
+      this.generation++;
+    });
   }
 
   abortUpload(uploadId: string): void {

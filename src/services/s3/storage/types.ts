@@ -24,6 +24,9 @@ export interface ChecksumSet {
   SHA256?: string;
 }
 export type ChecksumAlgorithm = keyof ChecksumSet;
+/** Bodies up to this size are answered from one read (readBody) rather than streamed. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
 export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
 
@@ -122,6 +125,11 @@ export interface ObjectStorage {
    * (replaced or deleted since it was read); call it right after getObject.
    */
   openBody(object: ObjectRecord, range?: { start: number; end: number }): Readable;
+  /**
+   * A small body (or range), read whole at once: for answers of a few KiB a stream costs more than
+   * the read. Throws ObjectChangedError as openBody does. The caller keeps it small (SMALL_BODY_BYTES).
+   */
+  readBody(object: ObjectRecord, range?: { start: number; end: number }): Buffer;
   /** streams `source` into a temporary file; rejects (and removes the file) if the source fails */
   stage(source: Readable): Promise<StagedBlob>;
   /**
