@@ -33,7 +33,7 @@ export function sessionStatus(session: Session): HTMLElement {
 }
 
 function heldBy(session: Session): Child {
-  if (session.instanceId) return [link(route(['instances'], { instance: session.instanceId }), session.instanceId), h('br'), h('span', { class: 'muted' }, 'instance metadata')];
+  if (session.instanceId) return [link(route(['instances'], { instance: session.instanceId }), h('span', { class: 'id' }, session.instanceId)), h('br'), h('span', { class: 'muted' }, 'instance metadata')];
   return [h('span', { class: 'mono break' }, session.issuedTo), h('br'), h('span', { class: 'muted' }, session.origin)];
 }
 
@@ -61,15 +61,18 @@ async function revoke(session: Session, onChanged: () => void): Promise<void> {
 export function sessionsTable(options: SessionsTableOptions): HTMLElement {
   const rows = options.showAll ? options.sessions : options.sessions.filter(isLive);
   const columns: Array<Column<Session>> = [
-    { header: 'Access key', cell: (session) => link(route(['activity'], { key: session.accessKeyId }), h('span', { class: 'mono' }, session.accessKeyId)) },
+    { header: 'Access key', cell: (session) => link(route(['activity'], { key: session.accessKeyId }), h('span', { class: 'mono id' }, session.accessKeyId)) },
     options.columns === 'all'
       ? { header: 'Principal', cell: (session) => (session.roleName ? [link(route(['roles', session.roleName]), session.roleName), ` / ${session.roleSessionName ?? ''}`] : h('span', { class: 'mono break' }, session.principal)) }
       : { header: 'Session name', cell: (session) => session.roleSessionName ?? session.principal },
     { header: 'Held by', cell: heldBy },
-    { header: 'Issued', cell: (session) => timeElement(session.issuedAt), className: 'nowrap' },
-    { header: 'Expires', cell: (session) => [timeElement(session.expiration), h('br'), h('span', { class: 'muted' }, relative(session.expiration))], className: 'nowrap' },
-    { header: 'Last used', cell: (session) => (session.lastUsedAt ? [timeElement(session.lastUsedAt), h('br'), h('span', { class: 'muted' }, `from ${session.lastUsedFrom ?? '?'}`)] : h('span', { class: 'muted' }, 'Never')), className: 'nowrap' },
-    { header: 'Requests', cell: (session) => String(session.requestCount), className: 'number' },
+    { header: 'Issued / expires', cell: (session) => [timeElement(session.issuedAt), h('br'), h('span', { class: 'muted' }, 'expires '), timeElement(session.expiration), h('span', { class: 'muted' }, ` (${relative(session.expiration)})`)] },
+    {
+      header: 'Last used',
+      cell: (session) => (session.lastUsedAt
+        ? [timeElement(session.lastUsedAt), h('br'), h('span', { class: 'muted' }, `from ${session.lastUsedFrom ?? '?'}, ${session.requestCount} request${session.requestCount === 1 ? '' : 's'}`)]
+        : h('span', { class: 'muted' }, 'Never')),
+    },
     { header: 'Status', cell: sessionStatus },
     {
       header: 'Action',

@@ -14,6 +14,11 @@ export function timeElement(value: string | undefined): HTMLElement {
   return h('time', { datetime: date.toISOString(), title: utcText(date) }, local.format(date));
 }
 
+/** A time as text for a message: local, then UTC ("28 Nov 2026, 04:51:42 (03:51:42 UTC)"). */
+export function localAndUtc(date: Date): string {
+  return `${local.format(date)} (${utcText(date)})`;
+}
+
 /** "in 5 h 3 min" / "12 min ago", for expiries and last use. */
 export function relative(value: string | undefined, now = Date.now()): string {
   if (value === undefined || value === '') return '';

@@ -158,7 +158,7 @@ export function render(context: PageContext): void {
           { header: 'Principal', cell: (event) => h('span', { class: 'mono break' }, event.principalArn ?? event.identityType ?? 'unknown') },
           {
             header: 'Access key',
-            cell: (event) => (event.accessKeyId ? link(route(['activity'], { key: event.accessKeyId }), h('span', { class: 'mono' }, event.accessKeyId)) : '—'),
+            cell: (event) => (event.accessKeyId ? link(route(['activity'], { key: event.accessKeyId }), h('span', { class: 'mono id' }, event.accessKeyId)) : '—'),
           },
           { header: 'Source IP', cell: (event) => event.sourceIp ?? '—', className: 'mono' },
           {

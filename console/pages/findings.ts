@@ -47,13 +47,12 @@ export function render(context: PageContext): void {
     rowClass: (finding) => (finding.contained || finding.sessionRevoked ? undefined : 'row-alert'),
     columns: [
       { header: 'Severity', cell: (finding) => severityOf(finding.severity) },
-      { header: 'Finding', cell: (finding) => [h('strong', {}, finding.title), h('br'), h('span', { class: 'muted mono break' }, finding.type)] },
-      { header: 'Access key', cell: (finding) => link(route(['activity'], { key: finding.accessKeyId }), h('span', { class: 'mono' }, finding.accessKeyId)) },
-      { header: 'Instance / role', cell: (finding) => [link(route(['instances'], { instance: finding.instanceId }), finding.instanceId), h('br'), link(route(['roles', finding.roleName]), finding.roleName)] },
+      { header: 'Finding', cell: (finding) => [h('strong', {}, finding.title), h('br'), h('span', { class: 'muted' }, finding.type.slice(finding.type.lastIndexOf('/') + 1))], className: 'wide' },
+      { header: 'Access key', cell: (finding) => link(route(['activity'], { key: finding.accessKeyId }), h('span', { class: 'mono id' }, finding.accessKeyId)) },
+      { header: 'Instance / role', cell: (finding) => [link(route(['instances'], { instance: finding.instanceId }), h('span', { class: 'id' }, finding.instanceId)), h('br'), link(route(['roles', finding.roleName]), finding.roleName)] },
       { header: 'Used from', cell: (finding) => [h('span', { class: 'mono' }, finding.sourceIp), finding.sourceInstanceId ? [h('br'), `via ${finding.sourceInstanceId}`] : null, h('br'), h('span', { class: 'muted' }, `${finding.serviceName} ${finding.api}`)] },
       { header: 'Count', cell: (finding) => String(finding.count), className: 'number' },
-      { header: 'First seen', cell: (finding) => timeElement(finding.firstSeen), className: 'nowrap' },
-      { header: 'Last seen', cell: (finding) => timeElement(finding.lastSeen), className: 'nowrap' },
+      { header: 'First / last seen', cell: (finding) => [timeElement(finding.firstSeen), h('br'), timeElement(finding.lastSeen)] },
       { header: 'Status', cell: status },
       {
         header: 'Action',

@@ -17,7 +17,7 @@ import { badge, dataTable } from '../components/table.js';
 import { tabList, tabPanel, type TabSpec } from '../components/tabs.js';
 import { listSessions, revokeRoleSessionsAndReissue, type Session } from '../api/iamd.js';
 import { h, replaceChildren, type Child } from '../lib/dom.js';
-import { prettyJson, timeElement } from '../lib/format.js';
+import { localAndUtc, prettyJson, timeElement } from '../lib/format.js';
 import { shared, type LiveView } from '../lib/live.js';
 import { route, type PageContext } from '../lib/page.js';
 
@@ -244,7 +244,7 @@ async function revokeActiveSessions(roleName: string, refresh: () => void): Prom
   const cutoff = new Date();
   try {
     await putRolePolicy(roleName, REVOKE_POLICY_NAME, revokeOlderSessionsDocument(cutoff));
-    announce(`Active sessions revoked: ${REVOKE_POLICY_NAME} denies every credential of ${roleName} issued before ${cutoff.toISOString()}.`);
+    announce(`Active sessions revoked: ${REVOKE_POLICY_NAME} denies every credential of ${roleName} issued before ${localAndUtc(cutoff)}.`);
   } catch (error) {
     announce(`${errorTitle(error)}: ${error instanceof Error ? error.message : String(error)}`, 'bad');
   }

@@ -67,6 +67,12 @@ export function renderSignIn(main: HTMLElement, options: SignInOptions): void {
       }
     })();
   });
+  if (!window.isSecureContext || typeof crypto === 'undefined' || !crypto.subtle) {
+    // WebCrypto, which signs every request, exists only in secure contexts.
+    button.disabled = true;
+    status.replaceChildren(h('p', { class: 'error' }, 'The console can sign requests only in a secure context: open it at http://127.0.0.1:PORT or ',
+      'http://localhost:PORT on the machine running iamd, or serve iamd with --tls.'));
+  }
   main.replaceChildren(
     h('div', { class: 'sign-in-page' },
       h('h1', { id: 'sign-in-title', tabindex: -1 }, 'Sign in to the iamd console'),
