@@ -127,9 +127,15 @@ describe('console pages', browserTest(), () => {
     assert.ok(calls.includes('GetPolicy') && calls.includes('GetPolicyVersion'));
   });
 
-  it('live: a session issued while the Sessions page is open appears without a reload, and revoking it from there takes it away', async () => {
+  it('live: while nothing changes only the change probe runs; a session issued meanwhile appears without a reload, and revoking it there takes it away', async () => {
     await open('/sessions');
     await page.getByText(copied.accessKeyId).waitFor();
+    const consoleCalls = (eventName: string): number => server.audit.records.filter((event) => event.eventName === eventName
+      && event.userIdentity.accessKeyId === server.root.accessKeyId && /HeadlessChrome/.test(event.userAgent ?? '')).length;
+    const [lists, probes] = [consoleCalls('ListSessions'), consoleCalls('LookupEvents')];
+    await new Promise((resolve) => setTimeout(resolve, 7000));
+    assert.equal(consoleCalls('ListSessions'), lists, 'the data is not loaded again while the trail shows no change');
+    assert.ok(consoleCalls('LookupEvents') - probes >= 2, 'the change probe ran');
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) navigations.push(frame.url()); });
     const fresh = await assume('nightly-report');

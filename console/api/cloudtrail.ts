@@ -3,7 +3,7 @@
  * console sends the most selective filter it has (access key, else event name) and applies the
  * others (principal, result) to the events it gets back.
  */
-import { callJson, CLOUDTRAIL } from '../lib/api.js';
+import { callJson, CLOUDTRAIL, signedInKey } from '../lib/api.js';
 
 export type LookupKey = 'AccessKeyId' | 'EventName' | 'Username';
 
@@ -32,6 +32,11 @@ const DENIED = /^(AccessDenied|AccessDeniedException|Client\.UnauthorizedOperati
 export function resultOf(event: TrailEvent): EventResult {
   if (event.errorCode === undefined) return 'succeeded';
   return DENIED.test(event.errorCode) ? 'denied' : 'failed';
+}
+
+/** A read call made by this console (its polling), signed with the signed-in key from this browser. */
+export function isConsoleRead(event: TrailEvent): boolean {
+  return event.readOnly && event.accessKeyId === signedInKey() && event.userAgent === navigator.userAgent;
 }
 
 interface RawEvent {

@@ -1,14 +1,20 @@
 /**
- * Live regions of a page: each loads its data, renders it, and is polled again every few seconds
- * while its page is shown and the browser tab is visible. A region is re-rendered only when what
- * the API answered changed, keeping the keyboard focus on the same control (`data-focus` names
- * it), so polling never moves the reader's place. A page's regions stop when the route changes.
+ * Live regions of a page: each loads its data and renders it. While the page is shown and the
+ * browser tab visible, a change probe (changes.ts: one LookupEvents for the trail's newest events)
+ * runs every few seconds, and the regions load again only when it saw a change, or every
+ * FULL_REFRESH_MS for what the trail does not show. A region is re-rendered only when what the API
+ * answered changed, keeping the keyboard focus on the same control (`data-focus` names it), so
+ * polling never moves the reader's place. A page's regions stop when the route changes.
  */
 import { errorState } from '../components/states.js';
+import { ChangeProbe } from './changes.js';
 import { replaceChildren, type Child } from './dom.js';
 import { NotSignedInError, SessionExpiredError } from './session.js';
 
+/** how often the change probe runs */
 export const POLL_MS = 3000;
+/** how often the regions load again even when the probe saw nothing */
+export const FULL_REFRESH_MS = 15_000;
 
 export interface LiveView {
   /** loads again now (after an action), rendering if anything changed */
@@ -38,6 +44,9 @@ type Outcome<T> = { ok: true; data: T } | { ok: false; error: unknown };
 export class LivePage {
   private readonly views: Array<LiveRegion<unknown>> = [];
   private readonly timer: number;
+  private readonly probe = new ChangeProbe(Date.now());
+  private lastFull = performance.now();
+  private polling = false;
   private stopped = false;
   private readonly onVisible = (): void => {
     if (document.visibilityState === 'visible') this.poll();
@@ -71,8 +80,27 @@ export class LivePage {
   }
 
   private poll(): void {
-    if (this.stopped || document.visibilityState !== 'visible') return;
-    for (const view of this.views) void view.refresh(true);
+    if (this.stopped || this.polling || document.visibilityState !== 'visible') return;
+    this.polling = true;
+    void this.pollOnce().finally(() => { this.polling = false; });
+  }
+
+  private async pollOnce(): Promise<void> {
+    let changed = performance.now() - this.lastFull >= FULL_REFRESH_MS;
+    if (!changed) {
+      try {
+        changed = await this.probe.check();
+      } catch (error) {
+        if (error instanceof SessionExpiredError || error instanceof NotSignedInError) {
+          this.signedOut(error);
+          return;
+        }
+        changed = true;
+      }
+    }
+    if (!changed || this.stopped) return;
+    this.lastFull = performance.now();
+    await Promise.all(this.views.map((view) => view.refresh(true)));
   }
 }
 

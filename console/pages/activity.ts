@@ -4,10 +4,9 @@
  * trail. New events are fetched as they happen (StartTime = the newest event shown), older ones on
  * request. The console's own read calls (this tab's polling) are hidden unless asked for.
  */
-import { lookupEvents, resultOf, type EventResult, type LookupQuery, type TrailEvent } from '../api/cloudtrail.js';
+import { isConsoleRead, lookupEvents, resultOf, type EventResult, type LookupQuery, type TrailEvent } from '../api/cloudtrail.js';
 import { emptyState, loading } from '../components/states.js';
 import { badge, dataTable } from '../components/table.js';
-import { signedInKey } from '../lib/api.js';
 import { h, link, type Child } from '../lib/dom.js';
 import { prettyJson, timeElement } from '../lib/format.js';
 import { route, type PageContext } from '../lib/page.js';
@@ -46,10 +45,6 @@ function attributeOf(filters: Filters): LookupQuery['attribute'] {
   if (filters.key.trim() !== '') return { key: 'AccessKeyId', value: filters.key.trim() };
   if (filters.event.trim() !== '') return { key: 'EventName', value: filters.event.trim() };
   return undefined;
-}
-
-function isConsoleRead(event: TrailEvent): boolean {
-  return event.readOnly && event.accessKeyId === signedInKey() && event.userAgent === navigator.userAgent;
 }
 
 function shown(event: TrailEvent, filters: Filters): boolean {
