@@ -2,8 +2,9 @@
  * The console as the server delivers it, without a browser: its routes under /_iamd/console/ and
  * their security headers (CSP with no inline or outside script, no framing, no form posts; no
  * cookie), no outside resource referenced by any file, the script budget, revalidation, refusals;
- * and the browser's SigV4 signer (console/lib/sigv4.ts, run here on Node's WebCrypto) agreeing with
- * AWS's own signer and accepted by the server, Unicode parameters included.
+ * the browser's SigV4 signer (console/lib/sigv4.ts, run here on Node's WebCrypto) agreeing with
+ * AWS's own signer and accepted by the server, Unicode parameters included; and the browser's
+ * readings of a role (the revoke policy it writes and reads, trusted entities) and of the trail.
  */
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import assert from 'node:assert/strict';
@@ -11,6 +12,7 @@ import type { webcrypto } from 'node:crypto';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { loadAssets } from '../src/console/assets.js';
+import { revokeCutoff as serverCutoff, revokePolicyDocument } from '../src/sessions/role-cutoff.js';
 import { signHeaders } from './helpers/sign.js';
 import { iamClient, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -147,5 +149,53 @@ describe('the browser\'s SigV4 signer', () => {
     assert.equal(response.status, 200, await response.text());
     const role = await iamClient(server).send(new GetRoleCommand({ RoleName: 'signed-in-browser' }));
     assert.equal(role.Role?.Description, description);
+  });
+});
+
+/** What the tests use of console/api/iam.ts and console/api/cloudtrail.ts. */
+interface BrowserIam {
+  revokeOlderSessionsDocument(cutoff: Date): string;
+  revokeCutoff(document: string): string | undefined;
+  trustedEntities(trustPolicy: string): string[];
+}
+interface BrowserTrail {
+  resultOf(event: { errorCode?: string }): 'succeeded' | 'denied' | 'failed';
+}
+
+describe('the browser\'s reading of roles and the trail', () => {
+  let iam: BrowserIam;
+  let trail: BrowserTrail;
+  before(async () => {
+    iam = (await import(new URL('../console/api/iam.js', import.meta.url).href)) as BrowserIam;
+    trail = (await import(new URL('../console/api/cloudtrail.js', import.meta.url).href)) as BrowserTrail;
+  });
+
+  it('writes the AWSRevokeOlderSessions document iamd itself writes (the console\'s form), and reads its cut-off back', () => {
+    const cutoff = new Date('2026-05-01T12:34:56.789Z');
+    assert.equal(iam.revokeOlderSessionsDocument(cutoff), revokePolicyDocument(cutoff));
+    assert.equal(serverCutoff({ AWSRevokeOlderSessions: iam.revokeOlderSessionsDocument(cutoff) }), cutoff.getTime());
+    assert.equal(iam.revokeCutoff(revokePolicyDocument(cutoff)), '2026-05-01T12:34:56.789Z');
+    // AWS's other form: one Statement object, whole seconds; the latest of several times wins.
+    const single = JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Deny', Action: '*', Resource: '*', Condition: { DateLessThan: { 'aws:TokenIssueTime': ['2026-01-01T00:00:00Z', '2026-02-01T00:00:00Z'] } } } });
+    assert.equal(iam.revokeCutoff(single), '2026-02-01T00:00:00Z');
+    assert.equal(iam.revokeCutoff('{"Version":"2012-10-17","Statement":[]}'), undefined);
+  });
+
+  it('names who may assume a role from its trust policy', () => {
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Principal: { Service: ['ec2.amazonaws.com', 'lambda.amazonaws.com'] }, Action: 'sts:AssumeRole' },
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::000000000000:root' }, Action: 'sts:AssumeRole' },
+      { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+    ] });
+    assert.deepEqual(iam.trustedEntities(trust), ['AWS service: ec2.amazonaws.com', 'AWS service: lambda.amazonaws.com', 'AWS: arn:aws:iam::000000000000:root']);
+    assert.deepEqual(iam.trustedEntities('not json'), []);
+  });
+
+  it('tells denied calls (policy or credentials) from other failures', () => {
+    assert.equal(trail.resultOf({}), 'succeeded');
+    for (const code of ['AccessDenied', 'UnauthorizedOperation', 'Client.UnauthorizedOperation', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'ExpiredToken', 'AuthFailure']) {
+      assert.equal(trail.resultOf({ errorCode: code }), 'denied', code);
+    }
+    assert.equal(trail.resultOf({ errorCode: 'NoSuchEntity' }), 'failed');
   });
 });

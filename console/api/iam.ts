@@ -142,10 +142,34 @@ export function revokeOlderSessionsDocument(cutoff: Date): string {
   });
 }
 
-/** The cut-off of an AWSRevokeOlderSessions document: its latest aws:TokenIssueTime, if readable. */
+/**
+ * The cut-off of an AWSRevokeOlderSessions document: the latest aws:TokenIssueTime of its Deny
+ * statements' DateLessThan conditions (AWS writes a Statement array or one object, a time or a list).
+ */
 export function revokeCutoff(document: string): string | undefined {
-  const found = [...document.matchAll(/"aws:TokenIssueTime"\s*:\s*(?:\[\s*)?"([^"]+)"/gi)].map((match) => match[1] ?? '').filter((time) => !Number.isNaN(Date.parse(time)));
-  return found.sort((left, right) => Date.parse(right) - Date.parse(left))[0];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(document);
+  } catch {
+    return undefined;
+  }
+  const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+  const entries = (value: unknown): Array<[string, unknown]> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : []);
+  let latest: string | undefined;
+  for (const statement of asList((parsed as { Statement?: unknown } | null)?.Statement)) {
+    const fields = new Map(entries(statement));
+    if (fields.get('Effect') !== 'Deny') continue;
+    for (const [operator, keys] of entries(fields.get('Condition'))) {
+      if (operator.toLowerCase() !== 'datelessthan') continue;
+      for (const [key, times] of entries(keys)) {
+        if (key.toLowerCase() !== 'aws:tokenissuetime') continue;
+        for (const time of asList(times)) {
+          if (typeof time === 'string' && !Number.isNaN(Date.parse(time)) && (latest === undefined || Date.parse(time) > Date.parse(latest))) latest = time;
+        }
+      }
+    }
+  }
+  return latest;
 }
 
 /** Who may assume the role, from its trust policy: "AWS service: ec2.amazonaws.com", "Account: 1234..." */
