@@ -14,20 +14,28 @@ export class ChangeProbe {
   private since: number;
   private seen = new Set<string>();
   private unavailable = false;
+  private readonly baseline: Promise<boolean>;
 
+  /** Starts with what the trail holds now (sent with the page's own first loads), so that none of it counts as a change. */
   constructor(now: number) {
     this.since = Math.floor(now / 1000) - 1;
+    this.baseline = this.read();
   }
 
   /** true when something may have changed since the last check */
   async check(): Promise<boolean> {
+    await this.baseline;
+    return this.read();
+  }
+
+  private async read(): Promise<boolean> {
     if (this.unavailable) return true;
     let answer;
     try {
       answer = await lookupEvents({ startTime: this.since, maxResults: 50 });
     } catch (error) {
-      if (error instanceof ApiError) this.unavailable = error.denied || error.serviceUnavailable;
       if (!(error instanceof ApiError)) throw error;
+      this.unavailable = error.denied || error.serviceUnavailable;
       return true;
     }
     const fresh = answer.events.filter((event) => !this.seen.has(event.eventId));
