@@ -102,7 +102,10 @@ async function renderRoute(): Promise<void> {
     return;
   }
   if (render !== renderCount) return;
-  const live = new LivePage((error) => signIn(error.message));
+  const live = new LivePage((error) => {
+    endSession();
+    signIn(error.message);
+  });
   livePage = live;
   const context: PageContext = {
     main: container, segments: route.segments, params: route.params, live,

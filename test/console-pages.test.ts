@@ -22,6 +22,8 @@ import { serveCloudFormationStub, STUB_STACK } from './helpers/cloudformation-st
 import { allow, createUserWithKey } from './helpers/iam.js';
 import { createInstanceRole, credentialsOf, endpointsOf, fetchCredentials, putInstance } from './helpers/imds.js';
 import { expectAwsError, iamClient, startTestServer, stsClient, type Credentials, type TestServer } from './helpers/server.js';
+import { AwsQueryClient } from '../src/cli/aws-client.js';
+import { IAMD_API } from '../src/cli/sessions.js';
 
 const ACCOUNT = '000000000000';
 const ROLE = 'web-role';
@@ -173,9 +175,18 @@ describe('console pages', browserTest(), () => {
       const principals = await page.locator('main tbody tr td:nth-child(4)').allInnerTexts();
       return principals.length > 0 && principals.every((arn) => arn.includes('user/ops'));
     });
-    // A new call appears without reload (incremental polling with StartTime).
-    await stsClient(server, ops).send(new GetCallerIdentityCommand({}));
-    await eventually('the new call listed', async () => (await page.locator('main tbody tr', { hasText: 'GetCallerIdentity' }).count()) > 0);
+    await open('/activity');
+    await page.getByRole('textbox', { name: 'Event' }).fill('AssumeRole');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await eventually('only AssumeRole events', async () => {
+      const names = await page.locator('main tbody tr td:nth-child(2) strong').allInnerTexts();
+      return names.length > 0 && names.every((name) => name === 'AssumeRole');
+    });
+    assert.match(page.url(), /#\/activity\?event=AssumeRole$/);
+    // A new call appears without reload (the change probe, then LookupEvents from the newest event shown).
+    const rows = await page.locator('main tbody tr').count();
+    await assume('appears-live');
+    await eventually('the new AssumeRole listed', async () => (await page.locator('main tbody tr').count()) === rows + 1);
   });
 
   it('Instances: stop, start, and issue fresh credentials to one instance', async () => {
@@ -262,6 +273,41 @@ describe('console pages', browserTest(), () => {
     assert.equal(title, `${datetime!.slice(0, 10)} ${datetime!.slice(11, 19)} UTC`);
     const local = new Date(datetime!).toLocaleString('en-GB', { timeZone: 'Europe/Paris', dateStyle: 'medium', timeStyle: 'medium' });
     assert.equal(text, local);
+  });
+
+  it('signs in with temporary credentials too; a revoked console session is refused on its next call', async () => {
+    const session = await assume('console-operator');
+    const other = await browser.context.newPage();
+    try {
+      await signIn(other, server.url, session);
+      await other.getByText(`arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE}/console-operator`).waitFor();
+      await other.getByRole('link', { name: ROLE, exact: true }).waitFor();
+      // Revoked from elsewhere (the role has no cloudtrail:LookupEvents, so the page polls its data).
+      const admin = new AwsQueryClient({ endpoint: new URL(server.url), region: 'us-east-1', credentials: server.root, credentialSource: 'test' });
+      await admin.call(IAMD_API, 'RevokeSession', { AccessKeyId: session.accessKeyId });
+      await other.getByText('Your credentials were refused (InvalidClientTokenId)').waitFor();
+      await expectAccessible(other, 'credentials refused');
+      await screenshot(other, 'roles-credentials-refused');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('signing keys of another day end the session: the console asks to sign in again and forgets them', async () => {
+    const other = await browser.context.newPage();
+    try {
+      await signIn(other, server.url, server.root);
+      await other.evaluate(`(() => {
+        const session = JSON.parse(sessionStorage.getItem('iamd-console-session'));
+        sessionStorage.setItem('iamd-console-session', JSON.stringify({ ...session, day: '20000101' }));
+      })()`);
+      await other.reload();
+      await other.getByRole('heading', { name: 'Sign in to the iamd console' }).waitFor();
+      await other.getByText(/Your console session has ended/).waitFor();
+      assert.equal(await other.evaluate('sessionStorage.length'), 0);
+    } finally {
+      await other.close();
+    }
   });
 
   it('empty and access-denied states say what is going on', async () => {

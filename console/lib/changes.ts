@@ -19,7 +19,8 @@ export class ChangeProbe {
   /** Starts with what the trail holds now (sent with the page's own first loads), so that none of it counts as a change. */
   constructor(now: number) {
     this.since = Math.floor(now / 1000) - 1;
-    this.baseline = this.read();
+    // A failure here (signed out, say) is met again, and handled, at the first check.
+    this.baseline = this.read().catch(() => true);
   }
 
   /** true when something may have changed since the last check */
