@@ -57,7 +57,7 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
   const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
   const rawQuery = queryStart < 0 ? '' : request.url.slice(queryStart + 1);
 
-  const internal = rawPath.startsWith('/_iamd/') ? internalRoute(app, request.method, rawPath) : undefined;
+  const internal = rawPath.startsWith('/_iamd/') ? internalRoute(app, request.method, rawPath, (name) => header(request, name)) : undefined;
   if (internal) return internal;
 
   const signed: SignedHttpRequest = { method: request.method, rawPath, rawQuery, headers: request.headers };
