@@ -14,7 +14,8 @@ const list = (ids: Iterable<string>): string => `[${[...ids].join(', ')}]`;
 export const messages = {
   jsonNotWellFormed: (line: number, column: number) => `Template format error: JSON not well-formed. (line ${line}, column ${column})`,
   yamlNotWellFormed: (line: number, column: number) => `Template format error: YAML not well-formed. (line ${line}, column ${column})`,
-  notAnObject: () => 'Template format error: JSON not well-formed. (line 1, column 1)',
+  /** a body that parses but is not a mapping (a bare string or list) */
+  notAnObject: (format: 'JSON' | 'YAML') => `Template format error: ${format} not well-formed. (line 1, column 1)`,
   invalidTopLevel: (keys: string[]) => `Invalid template property or properties ${list(keys)}`,
   unsupportedVersion: () => 'Template format error: Unsupported value for AWSTemplateFormatVersion.',
   noResources: () => 'Template format error: At least one Resources member must be defined.',
@@ -94,6 +95,7 @@ export const messages = {
   parameterNotNumber: (key: string) => `Parameter '${key}' must be a number`, // (form assumed)
   parameterMinValue: (key: string, value: number) => `Parameter '${key}' must be a number not less than ${value}`, // (form assumed)
   parameterMaxValue: (key: string, value: number) => `Parameter '${key}' must be a number not greater than ${value}`, // (form assumed)
+  parameterPatternInvalid: (key: string) => `Parameter '${key}' AllowedPattern must be a valid regular expression.`, // (form assumed)
   parameterConstraint: (key: string, description: string) => `Parameter ${key} failed to satisfy constraint: ${description}`,
   ssmParametersNotFound: (names: string[]) => `Unable to fetch parameters ${list(names)} from parameter store for this account.`,
   usePreviousWithoutPrevious: (key: string) =>

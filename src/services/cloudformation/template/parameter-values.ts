@@ -42,6 +42,6 @@ function wholeMatch(key: string, pattern: string): RegExp {
   try {
     return new RegExp(`^(?:${pattern})$`, 'u');
   } catch {
-    return fail(`Parameter '${key}' AllowedPattern must be a valid regular expression.`);
+    return fail(messages.parameterPatternInvalid(key));
   }
 }

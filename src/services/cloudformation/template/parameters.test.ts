@@ -67,6 +67,17 @@ describe('parameter errors, with AWS\'s messages', () => {
       templateError("Parameter 'Name' must match pattern [a-z]+"));
   });
 
+  it('checks AllowedPattern item by item for list types', () => {
+    assert.doesNotThrow(() => resolve('  Ids: {Type: CommaDelimitedList, AllowedPattern: "sg-[0-9a-f]+"}', [{ key: 'Ids', value: 'sg-1a,sg-2b' }]));
+    assert.throws(() => resolve('  Ids: {Type: CommaDelimitedList, AllowedPattern: "sg-[0-9a-f]+"}', [{ key: 'Ids', value: 'sg-1a,vpc-2' }]),
+      templateError("Parameter 'Ids' must match pattern sg-[0-9a-f]+"));
+  });
+
+  it('rejects an AllowedPattern that is not a regular expression', () => {
+    assert.throws(() => resolve('  Name: {Type: String, AllowedPattern: "[a-z"}', [{ key: 'Name', value: 'abc' }]),
+      templateError("Parameter 'Name' AllowedPattern must be a valid regular expression."));
+  });
+
   it('checks MinLength and MaxLength', () => {
     assert.throws(() => resolve('  Naming: {Type: String, MinLength: 12}', [{ key: 'Naming', value: 'aws-ab-' }]),
       templateError("Parameter 'Naming' must contain at least 12 characters"));

@@ -7,8 +7,17 @@ import { parseDocument } from 'yaml';
 import { fail, messages } from './errors.js';
 import { cloudFormationTags } from './yaml-tags.js';
 
+export interface ParsedBody {
+  format: 'JSON' | 'YAML';
+  data: unknown;
+}
+
+export function parseTemplateBody(body: string): ParsedBody {
+  return body.trimStart().startsWith('{') ? { format: 'JSON', data: parseJson(body) } : { format: 'YAML', data: parseYaml(body) };
+}
+
 export function parseBody(body: string): unknown {
-  return body.trimStart().startsWith('{') ? parseJson(body) : parseYaml(body);
+  return parseTemplateBody(body).data;
 }
 
 function parseJson(body: string): unknown {

@@ -59,6 +59,11 @@ describe('bodies that are not well-formed', () => {
     assert.throws(() => parseBody('Resources:\n  A: [1, 2\nB: c'), templateError('Template format error: YAML not well-formed. (line 3, column 1)'));
   });
 
+  it('rejects a body that is not a mapping', () => {
+    assert.throws(() => parseTemplate('just text'), templateError('Template format error: YAML not well-formed. (line 1, column 1)'));
+    assert.throws(() => parseTemplate('[1, 2]'), templateError('Template format error: YAML not well-formed. (line 1, column 1)'));
+  });
+
   it('rejects an unknown short form', () => {
     assert.throws(() => parseBody('Value: !Bogus x'), templateError('Template format error: YAML not well-formed. (line 1, column 8)'));
   });

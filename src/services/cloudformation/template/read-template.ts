@@ -17,8 +17,8 @@ const TOP_LEVEL_SECTIONS: ReadonlySet<string> = new Set([
 ]);
 const FORMAT_VERSION = '2010-09-09';
 
-export function readTemplate(data: unknown): Template {
-  if (!isPlainObject(data)) return fail(messages.notAnObject());
+export function readTemplate(data: unknown, format: 'JSON' | 'YAML'): Template {
+  if (!isPlainObject(data)) return fail(messages.notAnObject(format));
   const unknownSections = Object.keys(data).filter((key) => !TOP_LEVEL_SECTIONS.has(key));
   if (unknownSections.length > 0) fail(messages.invalidTopLevel(unknownSections));
 
