@@ -59,10 +59,6 @@ function isSubArgument(argument: unknown): boolean {
   return pairOf(argument, 2) && typeof argument[0] === 'string' && isPlainObject(argument[1]);
 }
 
-export function isKnownFunction(name: string): boolean {
-  return name in SHAPES;
-}
-
 /** Throws AWS's message when `name` is not a function CloudFormation evaluates, or `argument` has the wrong shape. */
 export function checkFunctionShape(name: string, argument: unknown): void {
   const shape = SHAPES[name];

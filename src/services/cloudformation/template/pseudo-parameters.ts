@@ -4,7 +4,7 @@
  */
 import type { PseudoParameters } from './types.js';
 
-export const NO_VALUE = 'AWS::NoValue';
+const NO_VALUE = 'AWS::NoValue';
 
 const VALUES: Readonly<Record<string, (pseudo: PseudoParameters) => string | string[]>> = {
   'AWS::AccountId': (pseudo) => pseudo.accountId,
