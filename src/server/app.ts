@@ -10,6 +10,7 @@ import { TokenKeyring } from '../auth/token-keyring.js';
 import { noAudit, type AuditSink } from '../audit/audit-sink.js';
 import { openAuditTrail } from '../audit/index.js';
 import { cloudtrailService } from '../services/cloudtrail/index.js';
+import { CloudFormationState, cloudformationService, type CloudFormationSettings } from '../services/cloudformation/index.js';
 import { Directory } from '../directory/directory.js';
 import { PolicyLibrary } from '../directory/policy-library.js';
 import { systemClock, type Clock } from '../domain/clock.js';
@@ -58,6 +59,8 @@ export interface AppParts {
   logger?: Logger;
   audit?: AuditSink;
   maxBodyBytes?: number;
+  /** CloudFormation settings (default: from the environment, see services/cloudformation/state.ts) */
+  cloudformation?: Partial<CloudFormationSettings>;
 }
 
 export class App {
@@ -77,6 +80,8 @@ export class App {
   readonly maxBodyBytes: number;
   /** EC2's records (instances, VPCs, ...) */
   readonly ec2: Ec2State;
+  /** CloudFormation's stacks and events, the SSM parameter store, and the stack operations running */
+  readonly cloudformation: CloudFormationState;
   /** which running instance owns a local address (network identity), and the instance ports */
   readonly network: InstanceAddresses;
   /** last use of access keys and roles, flushed to the store every few seconds */
@@ -102,6 +107,7 @@ export class App {
     this.directory = new Directory(parts.store, parts.secrets);
     this.library = new PolicyLibrary(this.directory, parts.catalog ?? AwsManagedPolicyCatalog.empty());
     this.ec2 = new Ec2State(parts.store);
+    this.cloudformation = new CloudFormationState(parts.store, parts.logger ?? silentLogger, parts.cloudformation);
     this.network = new InstanceAddresses(this.ec2.instances);
     this.authorizer = new Authorizer(this.directory, this.library, this.network);
     this.keyring = parts.keyring;
@@ -114,7 +120,7 @@ export class App {
     this.usageFlush = setInterval(() => this.usage.flush(), 5000);
     this.usageFlush.unref();
     this.sessions = new Sessions(this);
-    this.services = new Map([iamService, stsService, ec2Service, iamdService, cloudtrailService].map((service) => [service.name, service]));
+    this.services = new Map([iamService, stsService, ec2Service, iamdService, cloudtrailService, cloudformationService].map((service) => [service.name, service]));
     this.findings = openFindings(this);
   }
 
@@ -150,6 +156,7 @@ export class App {
   close(): void {
     clearInterval(this.usageFlush);
     this.usage.flush();
+    this.cloudformation.close();
     this.sessions.close();
     this.findings.close();
     this.audit.close();
