@@ -4,7 +4,7 @@
  * first.
  */
 import {
-  CloudFormationClient, DescribeStackEventsCommand, DescribeStacksCommand, type Stack, type StackEvent,
+  CloudFormationClient, CreateStackCommand, DescribeStackEventsCommand, DescribeStacksCommand, type CreateStackCommandInput, type Stack, type StackEvent,
 } from '@aws-sdk/client-cloudformation';
 import assert from 'node:assert/strict';
 import type { Credentials, TestServer } from './server.js';
@@ -46,4 +46,16 @@ export function eventLines(events: readonly StackEvent[]): string[] {
 /** The outputs of a stack as a key -> value record. */
 export function outputsOf(stack: Stack): Record<string, string> {
   return Object.fromEntries((stack.Outputs ?? []).map((output) => [output.OutputKey!, output.OutputValue!]));
+}
+
+/** CreateStack, then the stack once it has settled. */
+export async function createStack(client: CloudFormationClient, input: CreateStackCommandInput): Promise<Stack> {
+  await client.send(new CreateStackCommand(input));
+  return settledStack(client, input.StackName!);
+}
+
+/** The events of one resource as "STATUS[: reason]" lines, oldest first. */
+export function resourceHistory(events: readonly StackEvent[], logicalId: string): string[] {
+  return events.filter((event) => event.LogicalResourceId === logicalId)
+    .map((event) => `${event.ResourceStatus}${event.ResourceStatusReason ? `: ${event.ResourceStatusReason}` : ''}`);
 }

@@ -48,5 +48,6 @@ export function evaluateOutputs(run: StackRun, previous: readonly StackOutput[])
 
 /** "MESSAGE. Rollback requested by user." */
 export function withRollback(message: string): string {
-  return `${message.endsWith('.') ? message : `${message}.`} Rollback requested by user.`;
+  const sentence = message.trimEnd();
+  return `${sentence.endsWith('.') ? sentence : `${sentence}.`} Rollback requested by user.`;
 }
