@@ -12,12 +12,12 @@
  */
 import type { StackRecord, StackResourceRecord } from '../types.js';
 import { cancelWaiting } from './create-stack.js';
-import { deleteResources } from './delete-resources.js';
+import { deleteInOrder } from './delete-resources.js';
 import { noExport } from './evaluation.js';
 import { failureReason } from './failure-reason.js';
 import { missingImport } from './imports.js';
 import { evaluateOutputs } from './outputs.js';
-import { createResource, deleteResource, revertResource, updateResource, type UpdateOutcome } from './resource-actions.js';
+import { createResource, revertResource, updateResource, type UpdateOutcome } from './resource-actions.js';
 import { runGraph } from './scheduler.js';
 import type { StackRun } from './stack-run.js';
 
@@ -53,8 +53,8 @@ async function rollBack(run: StackRun, before: StackBefore, progress: UpdateProg
     return;
   }
   op.stackEvent('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
-  for (const record of replacements) await deleteResource(run, record, { replaced: true });
-  await deleteResources(run, progress.created, { forget: true });
+  const created = progress.created.map((id) => op.resource(id)).filter((record): record is StackResourceRecord => record !== undefined);
+  await deleteInOrder(run, [...replacements.map((record) => ({ record, replaced: true })), ...created.map((record) => ({ record }))], { forget: true });
   op.stackEvent('UPDATE_ROLLBACK_COMPLETE');
 }
 
@@ -94,10 +94,8 @@ export async function runUpdate(run: StackRun, before: StackBefore): Promise<voi
     return;
   }
   op.stackEvent('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-  for (const outcome of progress.outcomes.values()) {
-    if (outcome.replaced) await deleteResource(run, outcome.replaced, { replaced: true });
-  }
-  const removed = Object.keys(op.stack.resources).filter((id) => !dependencies.has(id));
-  await deleteResources(run, removed, { forget: true });
+  const replaced = [...progress.outcomes.values()].flatMap((outcome) => (outcome.replaced ? [{ record: outcome.replaced, replaced: true }] : []));
+  const removed = Object.values(op.stack.resources).filter((record) => !dependencies.has(record.logicalId)).map((record) => ({ record }));
+  await deleteInOrder(run, [...replaced, ...removed], { forget: true });
   op.stackEvent('UPDATE_COMPLETE');
 }
