@@ -18,8 +18,8 @@ import type { StackEventRecord, StackRecord, StackStatus } from './types.js';
 export interface CloudFormationSettings {
   /**
    * Send a SUCCESS signal for an AWS::EC2::Instance with a CreationPolicy as soon as it is running
-   * (no operating system runs cfn-signal in iamd). On by default; IAMD_CFN_SIGNAL_INSTANCES=0 or
-   * `iamd serve --no-cfn-signal-instances` turns it off, and then SignalResource must be called.
+   * (no operating system runs cfn-signal in iamd). On by default; the server's environment variable
+   * IAMD_CFN_SIGNAL_INSTANCES=0 turns it off, and then SignalResource must be called.
    */
   signalInstancesWhenRunning: boolean;
 }
