@@ -11,6 +11,7 @@ const benches: Array<[string, () => Promise<{ run: Bench }>]> = [
   ['audit trail cost (HTTP GetCallerIdentity, on vs off)', () => import('./audit.js')],
   ['IMDS credential fetch', () => import('./imds.js')],
   ['revocation', () => import('./revocation.js')],
+  ['S3 GetObject, PUT/GET throughput, audit cost', () => import('./s3.js')],
 ];
 
 const only = process.argv[2];

@@ -21,7 +21,7 @@ import { after, before, describe, it } from 'node:test';
 import { AwsQueryClient, ServiceError } from '../src/cli/aws-client.js';
 import { jsonOf, type JsonObject } from '../src/cli/findings.js';
 import { IAMD_API } from '../src/cli/sessions.js';
-import { child, type XmlNode } from '../src/cli/xml-reader.js';
+import { child, type XmlNode } from '../src/protocol/xml-reader.js';
 import { INSIDE_AWS, OUTSIDE_AWS } from '../src/findings/types.js';
 import { loopbackAddress } from '../src/network/addresses.js';
 import { callerEnv, iamdExec, runIamd } from './helpers/cli.js';

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AwsQueryClient } from '../src/cli/aws-client.js';
 import { IAMD_API, listSessions, readSessions } from '../src/cli/sessions.js';
-import { child } from '../src/cli/xml-reader.js';
+import { child } from '../src/protocol/xml-reader.js';
 import { callerEnv, runIamd } from './helpers/cli.js';
 import { createInstanceRole, credentialsOf, endpointsOf, fetchCredentials, putInstance, type InstanceProfile } from './helpers/imds.js';
 import { aws, boto3, realClient } from './helpers/real-clients.js';

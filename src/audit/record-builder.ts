@@ -60,6 +60,8 @@ const S3_DATA_EVENTS = new Set([
   'GetObject', 'PutObject', 'HeadObject', 'DeleteObject', 'DeleteObjects', 'CopyObject', 'CreateMultipartUpload', 'UploadPart',
   'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts', 'GetObjectTagging', 'PutObjectTagging',
 ]);
+/** Operations CloudTrail records under another name: S3's ListObjectsV2 is a ListObjects event (with list-type 2 in its parameters). */
+const EVENT_NAMES: Readonly<Record<string, string>> = { 's3:ListObjectsV2': 'ListObjects' };
 const MAX_USER_AGENT = 1024;
 const MAX_NAME = 128;
 
@@ -81,7 +83,7 @@ function clipped(text: string, limit: number): string {
 
 export function buildAuditEvent(app: App, facts: AuditFacts): CloudTrailEvent {
   const service = clipped(facts.service, MAX_NAME);
-  const eventName = clipped(facts.action, MAX_NAME);
+  const eventName = clipped(EVENT_NAMES[`${service}:${facts.action}`] ?? facts.action, MAX_NAME);
   const readOnly = isReadOnly(eventName);
   const error = facts.error;
   const data = service === 's3' && S3_DATA_EVENTS.has(eventName);

@@ -32,6 +32,14 @@ export function expiredToken(): AwsError {
 }
 
 export function authenticate(app: App, input: AuthenticationInput): Caller {
+  return authenticateRequest(app, input).caller;
+}
+
+/**
+ * authenticate, also handing back the verified key's secret: S3's signed streaming payloads
+ * (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) chain a signature per chunk from the same signing key.
+ */
+export function authenticateRequest(app: App, input: AuthenticationInput): { caller: Caller; secretAccessKey: string } {
   const { signature } = input;
   const now = app.clock.now();
   let secret: string;
@@ -56,7 +64,7 @@ export function authenticate(app: App, input: AuthenticationInput): Caller {
   }
   const verdict = verifySignature(input.request, signature, secret, { payloadHash: input.payloadHash, normalizePath: input.normalizePath, now });
   if (!verdict.ok) throw signatureFailure(verdict, input.protocol);
-  return caller;
+  return { caller, secretAccessKey: secret };
 }
 
 /**

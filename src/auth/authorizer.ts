@@ -57,7 +57,8 @@ export class Authorizer {
   decide(caller: Caller, request: RequestInfo, authorization: Authorization, resourcePolicy?: CompiledPolicy, options?: EvaluateOptions): { context: RequestContext; decision: Decision } {
     const principal = this.principal(caller);
     const context = this.contextOf(principal, caller, request, authorization);
-    const policies = resourcePolicy ? { ...principal.policies, resource: resourcePolicy } : principal.policies;
+    const resource = resourcePolicy ?? authorization.resourcePolicy;
+    const policies = resource ? { ...principal.policies, resource } : principal.policies;
     return { context, decision: evaluate(context, policies, options) };
   }
 

@@ -12,7 +12,7 @@ import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { signRequest } from '../sigv4/sign.js';
 import { ConfigurationError, type ClientSettings } from './client-config.js';
-import { findFirst, parseXml, textAt, type XmlNode } from './xml-reader.js';
+import { findFirst, parseXml, textAt, type XmlNode } from '../protocol/xml-reader.js';
 
 export interface QueryApi {
   /** the SigV4 service name, also the credential scope's */

@@ -15,7 +15,7 @@ import { UsageError } from '../server/config.js';
 import { parseArgs, type ParsedArgs } from './args.js';
 import type { AwsQueryClient } from './aws-client.js';
 import { argSpec, clientFor, describeCut, IAMD_API, readSessions, resultOf } from './sessions.js';
-import { child, textAt, type XmlNode } from './xml-reader.js';
+import { child, textAt, type XmlNode } from '../protocol/xml-reader.js';
 
 export const FINDINGS_USAGE = 'findings [--type OutsideAWS|InsideAWS] [--instance ID] [--access-key ID] [--json]';
 export const FINDINGS_CONTAIN_USAGE = 'findings contain FINDING_ID [--dry-run] [--json]';

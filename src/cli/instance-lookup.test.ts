@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { instanceAddresses, instanceProfileName, instanceRegion, readDescribeInstances } from './instance-lookup.js';
 import { formatTable } from './instances.js';
-import { parseXml } from './xml-reader.js';
+import { parseXml } from '../protocol/xml-reader.js';
 
 const SERVER = { accountId: '000000000000', region: 'us-east-1', apiPort: 4566, imdsPort: 1338 };
 

@@ -5,7 +5,7 @@
  */
 import { loopbackAddress } from '../network/addresses.js';
 import { EC2_API, IAM_API, ServiceError, type AwsQueryClient, type ServerInfo } from './aws-client.js';
-import { childrenNamed, child, textAt, type XmlNode } from './xml-reader.js';
+import { childrenNamed, child, textAt, type XmlNode } from '../protocol/xml-reader.js';
 
 export interface InstanceSummary {
   instanceId: string;

@@ -9,7 +9,7 @@
 import { UsageError } from '../server/config.js';
 import { parseArgs } from './args.js';
 import { argSpec, clientFor, describeCut, IAMD_API, readSessions, resultOf } from './sessions.js';
-import { child, childrenNamed, textAt } from './xml-reader.js';
+import { child, childrenNamed, textAt } from '../protocol/xml-reader.js';
 
 export const REVOKE_SESSIONS_USAGE = 'revoke-sessions --role NAME [--reissue] [--dry-run] [--json]';
 

@@ -14,7 +14,7 @@ import { UsageError } from '../server/config.js';
 import { parseArgs, type ArgSpec, type ParsedArgs } from './args.js';
 import { AwsQueryClient, type QueryApi } from './aws-client.js';
 import { resolveClientSettings } from './client-config.js';
-import { child, childrenNamed, textAt, type XmlNode } from './xml-reader.js';
+import { child, childrenNamed, textAt, type XmlNode } from '../protocol/xml-reader.js';
 
 export const IAMD_API: QueryApi = { service: 'iamd', version: '2026-11-28' };
 

@@ -3,13 +3,15 @@
  * `<ActionResponse xmlns=NS><ActionResult>...</ActionResult><ResponseMetadata><RequestId>` and
  * errors as `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
  */
+import type { Readable } from 'node:stream';
 import type { AwsError } from './aws-error.js';
 import { escapeXml, xmlContent, type XmlObject } from './xml.js';
 
 export interface WireResponse {
   statusCode: number;
   headers: Record<string, string>;
-  body: string | Buffer;
+  /** a stream (an S3 object's body) carries its own content-length header */
+  body: string | Buffer | Readable;
 }
 
 const XML_HEADERS = { 'content-type': 'text/xml' };

@@ -22,6 +22,10 @@ import { Ec2State } from '../services/ec2/state.js';
 import { iamService } from '../services/iam/index.js';
 import type { ServiceDefinition } from '../services/service.js';
 import { stsService } from '../services/sts/index.js';
+import { s3Service } from '../services/s3/index.js';
+import { openObjectStorage, type ObjectStorage } from '../services/s3/storage/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { iamdService } from '../services/iamd/index.js';
 import { Sessions } from '../sessions/index.js';
 import { SecretBox } from '../store/secret-box.js';
@@ -59,6 +63,8 @@ export interface AppParts {
   logger?: Logger;
   audit?: AuditSink;
   maxBodyBytes?: number;
+  /** S3's buckets and objects; without it, a store in a temporary directory removed on close */
+  objects?: ObjectStorage;
   /** CloudFormation settings (default: from the environment, see services/cloudformation/state.ts) */
   cloudformation?: Partial<CloudFormationSettings>;
 }
@@ -95,6 +101,10 @@ export class App {
   readonly findings: ExfiltrationFindings;
   /** every temporary credential issued (the session inventory) and the targeted revocations */
   readonly sessions: Sessions;
+  /** S3's buckets, objects and multipart uploads (metadata in SQLite, bodies as files) */
+  readonly objects: ObjectStorage;
+  /** the temporary directory of `objects` when none was given, removed on close */
+  private readonly scratchDir: string | undefined;
   private readonly usageFlush: NodeJS.Timeout;
   readonly services: ReadonlyMap<string, ServiceDefinition>;
 
@@ -120,7 +130,9 @@ export class App {
     this.usageFlush = setInterval(() => this.usage.flush(), 5000);
     this.usageFlush.unref();
     this.sessions = new Sessions(this);
-    this.services = new Map([iamService, stsService, ec2Service, iamdService, cloudtrailService, cloudformationService].map((service) => [service.name, service]));
+    this.scratchDir = parts.objects ? undefined : mkdtempSync(join(tmpdir(), 'iamd-s3-'));
+    this.objects = parts.objects ?? openObjectStorage(this.scratchDir!);
+    this.services = new Map([iamService, stsService, ec2Service, iamdService, cloudtrailService, s3Service, cloudformationService].map((service) => [service.name, service]));
     this.findings = openFindings(this);
   }
 
@@ -145,6 +157,7 @@ export class App {
       catalog: AwsManagedPolicyCatalog.load(),
       logger,
       maxBodyBytes: config.maxBodyBytes,
+      objects: openObjectStorage(join(config.dataDir, 's3')),
     });
     return { app, root };
   }
@@ -160,6 +173,8 @@ export class App {
     this.sessions.close();
     this.findings.close();
     this.audit.close();
+    this.objects.close();
     this.store.close();
+    if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
   }
 }

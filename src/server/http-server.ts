@@ -8,8 +8,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { App } from './app.js';
-import type { IncomingRequest } from './pipeline.js';
+import { streamsBody, type IncomingRequest } from './pipeline.js';
 
 export interface ListenOptions {
   host: string;
@@ -73,27 +75,59 @@ export async function listenWith(handler: RequestListener, options: Pick<ListenO
 }
 
 async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure: boolean, reportLocalAddress: string | undefined): Promise<void> {
-  const body = await readBody(req, app.maxBodyBytes);
-  if (body === 'aborted') return;
   const headers: Array<readonly [string, string]> = [];
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  const method = req.method ?? 'GET';
+  const url = req.url ?? '/';
+  // S3 bodies are streamed to the operation (objects up to gigabytes); every other body is read
+  // whole, up to the size limit.
+  const streamed = streamsBody(url, headers);
+  const body = streamed ? Buffer.alloc(0) : await readBody(req, app.maxBodyBytes);
+  if (body === 'aborted') return;
   const request: IncomingRequest = {
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
+    method,
+    url,
     headers,
     body: body === 'too-large' ? Buffer.alloc(0) : body,
     bodyTooLarge: body === 'too-large',
     remoteAddress: stripIpv4Mapped(req.socket.remoteAddress ?? ''),
     localAddress: reportLocalAddress ?? stripIpv4Mapped(req.socket.localAddress ?? ''),
     secure,
+    ...(streamed ? { bodyStream: req } : {}),
   };
   const response = await app.handle(request);
+  // A streamed body the operation did not read (a refused request) is drained, so that the
+  // connection can carry the next request.
+  if (streamed && !req.complete) req.resume();
+  if (response.body instanceof Readable) {
+    await sendStream(req, res, response.statusCode, response.headers, response.body);
+    return;
+  }
   const payload = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
   // Node adds the Date header itself (cached per second).
-  const outgoing: Record<string, string | number> = { ...response.headers, 'content-length': payload.length };
+  // A HEAD answer (S3's HeadObject) states the length of the body it does not send.
+  const length = method === 'HEAD' ? (response.headers['content-length'] ?? payload.length) : payload.length;
+  const outgoing: Record<string, string | number> = { ...response.headers, 'content-length': length };
   if (body === 'too-large') outgoing.connection = 'close';
   res.writeHead(response.statusCode, outgoing);
-  res.end(req.method === 'HEAD' ? undefined : payload);
+  res.end(method === 'HEAD' ? undefined : payload);
+}
+
+/** Writes a streamed body (the response's headers carry its content-length); a client that goes away stops the read. */
+async function sendStream(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: Readable): Promise<void> {
+  res.writeHead(status, headers);
+  if (req.method === 'HEAD') {
+    body.destroy();
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(body, res);
+  } catch {
+    // the client went away, or the file could not be read: the connection is closed mid-body,
+    // which the client sees as a short read (the content-length was already sent)
+    res.destroy();
+  }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {

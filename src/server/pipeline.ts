@@ -12,7 +12,8 @@
  * or JSON.
  */
 import { createHash } from 'node:crypto';
-import { authenticate } from '../auth/authenticate.js';
+import { Readable } from 'node:stream';
+import { authenticateRequest } from '../auth/authenticate.js';
 import type { Caller } from '../auth/caller.js';
 import type { RequestInfo } from '../auth/request-context.js';
 import { buildAuditEvent } from '../audit/record-builder.js';
@@ -20,11 +21,14 @@ import { AwsError, internalError, isAwsError } from '../protocol/aws-error.js';
 import { JsonInput, readJsonRequest, targetHasPrefix } from '../protocol/json-protocol.js';
 import { parseFormEncoded, QueryInput } from '../protocol/query-input.js';
 import type { WireResponse } from '../protocol/query-protocol.js';
+import { decodePath, headerMap, RestInput, type ChunkSigning } from '../protocol/rest-input.js';
+import { RestResponse } from '../protocol/rest-response.js';
 import type { XmlObject } from '../protocol/xml.js';
 import type { OperationContext, ServiceDefinition } from '../services/service.js';
-import { malformedAuthFor, parseSignature, type ParsedSignature, type SignedHttpRequest } from '../sigv4/index.js';
+import { malformedAuthFor, parseSignature, signingKey, type ParsedSignature, type SignedHttpRequest } from '../sigv4/index.js';
 import type { App } from './app.js';
 import { internalRoute } from './internal-routes.js';
+import { formatAmzDate } from '../sigv4/amz-date.js';
 
 /** A request as the transport received it. */
 export interface IncomingRequest {
@@ -34,6 +38,8 @@ export interface IncomingRequest {
   /** raw header pairs in arrival order */
   headers: ReadonlyArray<readonly [string, string]>;
   body: Buffer;
+  /** S3's requests: the body as it arrives, not read in advance (`body` is then empty) */
+  bodyStream?: Readable;
   /** set when the body went over the size limit (it is then not read) */
   bodyTooLarge?: boolean;
   remoteAddress: string;
@@ -67,14 +73,17 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     outcome.signature = signature;
     const named = namedService(app, signature, target);
     if (named) outcome.service = named; // so that an unreadable body is answered in the named service's protocol
-    const { service, action, input } = readOperation(app, request, rawQuery, named, target);
+    const { service, action, input, document } = readOperation(app, request, rawQuery, named, target);
     outcome.service = service;
     outcome.action = action;
     outcome.input = input;
-    if (!signature) throw new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
-    const payloadHash = createHash('sha256').update(request.body).digest('hex');
-    const caller = authenticate(app, { request: signed, signature, payloadHash, normalizePath: true, protocol: service.protocol.family });
+    outcome.document = document;
+    if (!signature) throw missingAuthentication(service);
+    const rest = input instanceof RestInput;
+    const payloadHash = rest ? input.payloadHash : createHash('sha256').update(request.body).digest('hex');
+    const { caller, secretAccessKey } = authenticateRequest(app, { request: signed, signature, payloadHash, normalizePath: !rest, protocol: service.protocol.family });
     outcome.caller = caller;
+    if (rest && payloadHash.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD')) input.signChunks(chunkSigning(signature, secretAccessKey));
     app.usage.recordCall(caller, { time: time.toISOString(), service: service.name, region: signature.region });
     const operation = service.operations[action];
     if (!operation) throw invalidAction(action, service);
@@ -92,8 +101,13 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     const authorization = operation.authorize(operationInput, context);
     if (typeof authorization === 'object') context.require(authorization);
     const result = await operation.handle(operationInput, context);
-    outcome.result = result;
-    response = service.protocol.result(action, service.xmlNamespace, result, requestId);
+    if (result instanceof RestResponse) {
+      outcome.result = result.audit;
+      response = result.toWire(requestId);
+    } else {
+      outcome.result = result;
+      response = service.protocol.result(action, service.xmlNamespace, result, requestId);
+    }
   } catch (error) {
     outcome.failure = asAwsError(app, error, requestId);
     response = outcome.service.protocol.error(outcome.failure, outcome.service.xmlNamespace, requestId);
@@ -128,9 +142,16 @@ function namedService(app: App, signature: ParsedSignature | null, target: strin
 
 /** The operation's name and its input; the service of an unsigned query request is guessed from its Action. */
 function readOperation(app: App, request: IncomingRequest, rawQuery: string, named: ServiceDefinition | undefined, target: string | undefined):
-  { service: ServiceDefinition; action: string; input: QueryInput } {
+  { service: ServiceDefinition; action: string; input: QueryInput; document?: Readonly<Record<string, unknown>> } {
   if (request.bodyTooLarge) throw new AwsError('RequestEntityTooLarge', 'Request body is larger than the maximum allowed size.', 413);
   let service = named;
+  // An unsigned request with a body stream is S3's (the transport streams only those).
+  if (service === undefined && request.bodyStream !== undefined) service = app.services.get('s3');
+  if (service?.route !== undefined) {
+    const input = readRestRequest(request, rawQuery);
+    const route = service.route(input);
+    return { service, action: route.action, input, document: route.requestParameters };
+  }
   if (service?.protocol.targetPrefix !== undefined) {
     const { action, input } = readJsonRequest(target, service.protocol.targetPrefix, request.body);
     return { service, action, input };
@@ -139,6 +160,59 @@ function readOperation(app: App, request: IncomingRequest, rawQuery: string, nam
   const action = params.get('Action') ?? '';
   service ??= serviceForAction(app, action);
   return { service, action, input: new QueryInput(params, service.protocol.listStyle) };
+}
+
+/** A REST request (S3): the decoded path, the query and headers, the body as a stream. */
+function readRestRequest(request: IncomingRequest, rawQuery: string): RestInput {
+  const queryStart = request.url.indexOf('?');
+  const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
+  const headers = headerMap(request.headers);
+  // Presigned URLs sign no payload; header-signed S3 requests name theirs in x-amz-content-sha256.
+  const presigned = /(?:^|&)X-Amz-Credential=/i.test(rawQuery);
+  return new RestInput({
+    method: request.method,
+    path: decodePath(rawPath),
+    query: parseFormEncoded(rawQuery),
+    headers,
+    body: request.bodyStream ?? Readable.from(request.body.length > 0 ? [request.body] : []),
+    payloadHash: headers.get('x-amz-content-sha256') ?? (presigned ? 'UNSIGNED-PAYLOAD' : ''),
+  });
+}
+
+/** What the chunk signatures of a signed streaming payload chain from: the request's own signature. */
+function chunkSigning(signature: ParsedSignature, secretAccessKey: string): ChunkSigning {
+  return {
+    seedSignature: signature.signature,
+    signingKey: signingKey(secretAccessKey, signature.scopeDate, signature.region, signature.service),
+    amzDate: formatAmzDate(signature.requestTime),
+    credentialScope: signature.credentialScope,
+  };
+}
+
+function missingAuthentication(service: ServiceDefinition): AwsError {
+  // S3 lets anonymous requests through to the bucket policy; iamd requires a signature and says so as S3 does.
+  if (service.protocol.family === 's3') return new AwsError('AccessDenied', 'Access Denied', 403);
+  return new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+}
+
+/**
+ * Whether the transport should hand the body over as a stream instead of reading it first: S3's
+ * requests, signed for s3 (header or presigned form) or unsigned requests to a bucket path.
+ */
+export function streamsBody(url: string, headers: ReadonlyArray<readonly [string, string]>): boolean {
+  let authorization: string | undefined;
+  let target = false;
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization') authorization = value;
+    else if (lower === 'x-amz-target') target = true;
+  }
+  if (authorization !== undefined) return authorization.includes('/s3/aws4_request');
+  const queryStart = url.indexOf('?');
+  const query = queryStart < 0 ? '' : url.slice(queryStart + 1);
+  if (/(?:^|&)X-Amz-Credential=/i.test(query)) return /(?:%2F|\/)s3(?:%2F|\/)aws4_request/i.test(query);
+  const path = queryStart < 0 ? url : url.slice(0, queryStart);
+  return !target && path !== '/' && path !== '' && !path.startsWith('/_iamd/') && !/(?:^|&)Action=/.test(query);
 }
 
 function readParams(request: IncomingRequest, rawQuery: string): Map<string, string> {
@@ -194,6 +268,8 @@ interface Outcome {
   service: ServiceDefinition;
   action: string;
   input?: QueryInput;
+  /** a REST request's parameters as the trail records them */
+  document?: Readonly<Record<string, unknown>>;
   caller: Caller | undefined;
   signature: ParsedSignature | null;
   failure: AwsError | undefined;
@@ -219,8 +295,8 @@ function finish(app: App, request: IncomingRequest, outcome: Outcome, response: 
       userAgent: outcome.userAgent,
       tls: request.secure ? { ...request.tls, host: header(request, 'host') } : undefined,
       error: error === undefined ? undefined : (service.protocol.spell?.(error) ?? error),
-      params: json ? undefined : input?.params,
-      document: json ? input.document : undefined,
+      params: json || outcome.document !== undefined ? undefined : input?.params,
+      document: json ? input.document : outcome.document,
       result: outcome.result,
     }));
   }

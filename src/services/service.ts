@@ -3,9 +3,11 @@
  * input from the wire-neutral QueryInput, says what it must be authorized for, and returns a plain
  * object (or throws an AwsError). It never touches HTTP or XML.
  */
-import type { ContextValue } from '../policy/index.js';
+import type { CompiledPolicy, ContextValue } from '../policy/index.js';
 import type { WireProtocol } from '../protocol/protocols.js';
 import type { QueryInput } from '../protocol/query-input.js';
+import type { RestInput } from '../protocol/rest-input.js';
+import type { RestResponse } from '../protocol/rest-response.js';
 import type { XmlObject } from '../protocol/xml.js';
 import type { App } from '../server/app.js';
 import type { Caller } from '../auth/caller.js';
@@ -16,6 +18,8 @@ export interface Authorization {
   resource: string;
   /** service condition keys of this request, e.g. sts:ExternalId */
   conditionKeys?: Readonly<Record<string, ContextValue | undefined>>;
+  /** the resource's own policy (an S3 bucket policy), evaluated with the caller's */
+  resourcePolicy?: CompiledPolicy;
 }
 
 export interface OperationContext {
@@ -34,8 +38,17 @@ export interface Operation<Input> {
    * 'in-handler': the handler decides (sts:AssumeRole evaluates the trust policy itself).
    */
   authorize(input: Input, ctx: OperationContext): Authorization | 'authenticated' | 'in-handler';
-  handle(input: Input, ctx: OperationContext): XmlObject | undefined | Promise<XmlObject | undefined>;
+  handle(input: Input, ctx: OperationContext): OperationResult | Promise<OperationResult>;
 }
+
+/** The operation a REST request names, and its parameters as the trail records them. */
+export interface RestRoute {
+  action: string;
+  requestParameters: Readonly<Record<string, unknown>>;
+}
+
+/** A result the protocol serializes, or (REST protocols) the response itself. */
+export type OperationResult = XmlObject | RestResponse | undefined;
 
 /** Methods are bivariant in their parameters, so any Operation<X> is an Operation<unknown> here. */
 export type AnyOperation = Operation<unknown>;
@@ -49,6 +62,11 @@ export interface ServiceDefinition {
   version: string;
   xmlNamespace: string;
   operations: OperationMap;
+  /**
+   * REST protocols (S3): the operation a request names by its method, path, query and headers.
+   * Its input is then a RestInput.
+   */
+  route?(request: RestInput): RestRoute;
 }
 
 /** Declares an operation with its input type inferred once. */

@@ -62,7 +62,10 @@ const SIGNATURE_FAILURES: Record<VerifyFailureReason, Record<ProtocolFamily, Wir
   signature: {
     query: { code: 'SignatureDoesNotMatch', status: 403 },
     ec2: { code: 'AuthFailure', status: 401, message: 'AWS was not able to validate the provided access credentials' },
-    s3: { code: 'SignatureDoesNotMatch', status: 403, message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' },
+    s3: {
+      code: 'SignatureDoesNotMatch', status: 403, message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      withDetails: true,
+    },
     json: { code: 'InvalidSignatureException', status: 400 },
   },
   expired: {

@@ -21,9 +21,10 @@ function sameSignature(expectedHex: string, providedHex: string): boolean {
   return expected.length === provided.length && timingSafeEqual(expected, provided);
 }
 
-function expectedSignature(req: SignedHttpRequest, sig: ParsedSignature, key: Buffer, options: VerifyOptions, omitSessionToken: boolean): string {
+function expectedSignature(req: SignedHttpRequest, sig: ParsedSignature, key: Buffer, options: VerifyOptions, omitSessionToken: boolean): { signature: string; toSign: string } {
   const canonical = canonicalRequest(req, sig, options.payloadHash, { normalizePath: options.normalizePath, omitSessionToken });
-  return createHmac('sha256', key).update(stringToSign(sig, canonical), 'utf8').digest('hex');
+  const toSign = stringToSign(sig, canonical);
+  return { signature: createHmac('sha256', key).update(toSign, 'utf8').digest('hex'), toSign };
 }
 
 export function verifySignature(req: SignedHttpRequest, sig: ParsedSignature, secretAccessKey: string, options: VerifyOptions): VerifyResult {
@@ -31,11 +32,21 @@ export function verifySignature(req: SignedHttpRequest, sig: ParsedSignature, se
   if (!clock.ok) return clock;
 
   const key = signingKey(secretAccessKey, sig.scopeDate, sig.region, sig.service);
-  if (sameSignature(expectedSignature(req, sig, key, options, false), sig.signature)) return { ok: true };
+  const expected = expectedSignature(req, sig, key, options, false);
+  if (sameSignature(expected.signature, sig.signature)) return { ok: true };
   // Some signers append X-Amz-Security-Token to a presigned URL after signing (AWS documents both
   // ways). Accepting that costs nothing in safety: a session token is bound to its access key, and
   // the signature still proves knowledge of that key's secret.
   const tokenInQuery = sig.form === 'query' && sig.securityToken !== undefined;
-  if (tokenInQuery && sameSignature(expectedSignature(req, sig, key, options, true), sig.signature)) return { ok: true };
-  return { ok: false, reason: 'signature', message: SIGNATURE_MISMATCH_MESSAGE };
+  if (tokenInQuery && sameSignature(expectedSignature(req, sig, key, options, true).signature, sig.signature)) return { ok: true };
+  // S3 echoes the string to sign (date, scope and the canonical request's hash: nothing secret) so
+  // that a client can see where its signer differs. Not the canonical request: it can hold the
+  // session token. Not the signatures.
+  const details = { AWSAccessKeyId: sig.accessKeyId, StringToSign: expected.toSign, StringToSignBytes: hexBytes(expected.toSign) };
+  return { ok: false, reason: 'signature', message: SIGNATURE_MISMATCH_MESSAGE, details };
+}
+
+/** AWS's spelling of the bytes of a string: two hex digits each, space-separated. */
+function hexBytes(text: string): string {
+  return Buffer.from(text, 'utf8').toString('hex').replace(/(..)(?!$)/g, '$1 ');
 }

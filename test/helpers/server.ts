@@ -5,6 +5,7 @@
  * instance address (a free one, chosen once per server), the API on the server's port.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -102,6 +103,11 @@ export function iamClient(server: TestServer, credentials: Credentials = server.
 
 export function stsClient(server: TestServer, credentials: Credentials = server.root): STSClient {
   return new STSClient(clientConfig(server, credentials));
+}
+
+/** S3 with path-style addressing (virtual hosts like bucket.127.0.0.1 do not resolve). */
+export function s3Client(server: TestServer, credentials: Credentials = server.root): S3Client {
+  return new S3Client({ ...clientConfig(server, credentials), forcePathStyle: true });
 }
 
 /** Awaits a call that must fail with AWS error `code`; returns the error for further checks. */

@@ -24,6 +24,9 @@ export interface ChecksumSet {
   SHA256?: string;
 }
 export type ChecksumAlgorithm = keyof ChecksumSet;
+/** Bodies up to this size are answered from one read (readBody) rather than streamed. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
 export const CHECKSUM_ALGORITHMS: readonly ChecksumAlgorithm[] = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256'];
 export type ChecksumType = 'FULL_OBJECT' | 'COMPOSITE';
 
@@ -109,17 +112,31 @@ export interface ObjectStorage {
   updateBucket(name: string, change: { policy?: string | null; tags?: S3Tag[] | null }): void;
   /** whether the bucket holds any object */
   hasObjects(bucket: string): boolean;
-  /** deletes the bucket and its (aborted) multipart uploads; the caller checked it is empty */
+  /** deletes the bucket and its (aborted) multipart uploads; the caller checked it is empty (if not, this throws and changes nothing) */
   deleteBucket(name: string): void;
 
   getObject(bucket: string, key: string): ObjectRecord | undefined;
   /** objects in UTF-8 binary key order */
   listObjects(bucket: string, options: ListOptions): ObjectRecord[];
-  /** the body, or the bytes start..end inclusive of it */
+  /**
+   * the body, or the bytes start..end inclusive of it. The file is open when this returns, so the
+   * stream delivers that body whole even if the object is replaced or deleted meanwhile. Throws
+   * ObjectChangedError (storage/index.ts) if the object no longer has the body `object` describes
+   * (replaced or deleted since it was read); call it right after getObject.
+   */
   openBody(object: ObjectRecord, range?: { start: number; end: number }): Readable;
+  /**
+   * A small body (or range), read whole at once: for answers of a few KiB a stream costs more than
+   * the read. Throws ObjectChangedError as openBody does. The caller keeps it small (SMALL_BODY_BYTES).
+   */
+  readBody(object: ObjectRecord, range?: { start: number; end: number }): Buffer;
   /** streams `source` into a temporary file; rejects (and removes the file) if the source fails */
   stage(source: Readable): Promise<StagedBlob>;
-  /** makes the staged body the object's, replacing any object under that key, atomically */
+  /**
+   * makes the staged body the object's, replacing any object under that key, atomically. The blob
+   * is used up: committed, or removed if this throws. Throws if the bucket does not exist or the
+   * key is not well-formed Unicode (a lone surrogate has no UTF-8 form).
+   */
   putObject(bucket: string, key: string, metadata: ObjectMetadata, blob: StagedBlob, lastModified: string): ObjectRecord;
   /** replaces an object's metadata and/or tags without touching its body (CopyObject onto itself, PutObjectTagging) */
   updateObject(bucket: string, key: string, change: Partial<ObjectMetadata>, lastModified?: string): ObjectRecord | undefined;
@@ -130,13 +147,14 @@ export interface ObjectStorage {
   getUpload(uploadId: string): UploadRecord | undefined;
   /** the bucket's uploads in progress, by key then initiation time */
   listUploads(bucket: string): UploadRecord[];
-  /** stores (or replaces) one part from a staged body */
+  /** stores (or replaces) one part from a staged body; the blob is used up as by putObject; throws if there is no such upload */
   putPart(uploadId: string, part: Omit<PartRecord, 'size'>, blob: StagedBlob): PartRecord;
   /** by part number */
   listParts(uploadId: string): PartRecord[];
   /**
    * Concatenates the listed parts (streamed, in the order given) into the object's body and commits
-   * the object; removes the upload and its parts. The caller validated the part list.
+   * the object; removes the upload and its parts. The caller validated the part list. Rejects,
+   * leaving the upload as it now is, if it was aborted or a listed part replaced meanwhile.
    */
   completeUpload(uploadId: string, partNumbers: readonly number[], metadata: ObjectMetadata, lastModified: string): Promise<ObjectRecord>;
   abortUpload(uploadId: string): void;

@@ -1,6 +1,7 @@
 /**
- * A small XML reader for the answers iamd's client commands read (EC2 DescribeInstances, IAM
- * GetInstanceProfile, the two error envelopes). It builds a tree of elements with their text and
+ * A small XML reader: for the answers iamd's client commands read (EC2 DescribeInstances, IAM
+ * GetInstanceProfile, the two error envelopes) and for the small XML documents S3 requests carry
+ * (CreateBucketConfiguration, Delete, CompleteMultipartUpload, Tagging). It builds a tree of elements with their text and
  * children; attributes and namespaces are skipped (AWS puts only xmlns on the root), comments,
  * processing instructions and a DOCTYPE are skipped, CDATA is text, and the five named entities
  * and numeric references are decoded. Malformed input throws: an answer we cannot read is an error,
