@@ -7,6 +7,7 @@
  * Authorized as cloudformation:CreateStack on arn:...:stack/NAME/* with cloudformation:TemplateUrl,
  * cloudformation:ResourceTypes and the request's tags. The tag iamd:placeholders=true makes the
  * stack record resource types iamd does not implement as placeholders instead of failing.
+ * TemplateURL names an object in iamd's S3 (template-url.ts).
  * Known gaps: RoleARN (a service role) is refused; StackPolicyBody/URL, RollbackConfiguration and
  * TimeoutInMinutes are kept or ignored without effect.
  */
@@ -66,10 +67,10 @@ export const CreateStack = operation<CreateStackInput>({
       ...requestTagKeys(input.tags),
     },
   }),
-  handle(input, ctx) {
+  async handle(input, ctx) {
     if (input.query.has('RoleARN')) throw validationError('iamd does not support service roles (RoleARN): stacks act with the permissions of their caller.');
+    const body = await templateText(ctx, input.source);
     if (findStack(ctx.app, input.stackName)) throw alreadyExists(input.stackName);
-    const body = templateText(ctx, input.source);
     const now = ctx.app.clock.now().toISOString();
     const stack: StackRecord = {
       stackId: stackArn(ctx.app.region, ctx.app.accountId, input.stackName, ctx.app.ids.requestId()),

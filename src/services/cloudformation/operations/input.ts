@@ -52,7 +52,7 @@ export function templateSource(query: QueryInput, optional = false): TemplateSou
 }
 
 /** The template's text: the body as given, or the object TemplateURL names (read as the caller). */
-export function templateText(ctx: OperationContext, source: TemplateSource): string {
+export async function templateText(ctx: OperationContext, source: TemplateSource): Promise<string> {
   if (source.body !== undefined) return source.body;
   return readTemplateUrl(ctx, source.url!);
 }

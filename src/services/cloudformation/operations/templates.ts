@@ -24,8 +24,8 @@ const GetTemplate = operation<{ stackName: string }>({
 const ValidateTemplate = operation<TemplateSource>({
   input: (query) => templateSource(query),
   authorize: () => ({ action: cfnAction('ValidateTemplate'), resource: '*' }),
-  handle(source, ctx) {
-    const template = parsedTemplate(templateText(ctx, source));
+  async handle(source, ctx) {
+    const template = parsedTemplate(await templateText(ctx, source));
     const summary = templateStep(() => templateSummary(template));
     return {
       Parameters: summary.parameters.map((parameter) => ({
@@ -51,8 +51,8 @@ const GetTemplateSummary = operation<{ source: TemplateSource; stackName?: strin
   authorize: (input, ctx) => (input.stackName !== undefined
     ? stackAuthorization(ctx, 'GetTemplateSummary', input.stackName)
     : { action: cfnAction('GetTemplateSummary'), resource: '*' }),
-  handle(input, ctx) {
-    const body = input.stackName !== undefined ? requireStack(ctx.app, input.stackName).templateBody : templateText(ctx, input.source);
+  async handle(input, ctx) {
+    const body = input.stackName !== undefined ? requireStack(ctx.app, input.stackName).templateBody : await templateText(ctx, input.source);
     const template = parsedTemplate(body);
     const summary = templateStep(() => templateSummary(template));
     const result: XmlObject = {

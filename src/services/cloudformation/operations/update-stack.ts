@@ -50,11 +50,11 @@ export const UpdateStack = operation<UpdateStackInput>({
     'cloudformation:TemplateUrl': input.source.url,
     'cloudformation:ResourceTypes': input.source.body !== undefined ? resourceTypesOf(input.source.body) : undefined,
   }),
-  handle(input, ctx) {
+  async handle(input, ctx) {
     const stack = requireStack(ctx.app, input.stackName);
     const state = ctx.app.cloudformation;
     if (!UPDATABLE.includes(stack.status) || state.running.has(stack.stackId)) throw cannotUpdate(stack.stackId, stack.status);
-    const body = input.usePreviousTemplate ? stack.templateBody : templateText(ctx, input.source);
+    const body = input.usePreviousTemplate ? stack.templateBody : await templateText(ctx, input.source);
     const previous = new Map(stack.parameters.map((parameter) => [parameter.key, parameter.value]));
     const prepared = prepareTemplate(ctx.app, body, parametersOf(input.query), input.capabilities, stack, previous);
     const tags = input.tags ?? stack.tags;

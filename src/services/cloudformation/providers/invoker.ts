@@ -7,16 +7,21 @@
  * cloudformation.amazonaws.com. The source address is CloudFormation's, not the caller's, so
  * aws:SourceIp and aws:SourceVpc conditions do not see the caller's network (as on AWS).
  *
- * An operation's AwsError comes back unchanged; the runner turns it into the resource's
- * CREATE_FAILED reason.
+ * An operation's AwsError comes back as a ServiceCallError (with the call's request id); the runner
+ * turns it into the resource's CREATE_FAILED reason. REST services (S3) are called with a request
+ * built as a client would send it.
  */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { Caller } from '../../../auth/caller.js';
 import type { RequestInfo } from '../../../auth/request-context.js';
 import { isAwsError } from '../../../protocol/aws-error.js';
 import { QueryInput } from '../../../protocol/query-input.js';
+import { RestInput } from '../../../protocol/rest-input.js';
+import { RestResponse } from '../../../protocol/rest-response.js';
 import type { XmlObject } from '../../../protocol/xml.js';
 import type { App } from '../../../server/app.js';
-import type { Authorization, OperationContext } from '../../service.js';
+import type { AnyOperation, Authorization, OperationContext, OperationResult, ServiceDefinition } from '../../service.js';
 import type { QueryParams } from './query-params.js';
 
 export const CLOUDFORMATION_PRINCIPAL = 'cloudformation.amazonaws.com';
@@ -45,11 +50,41 @@ export class ServiceCallError extends Error {
 export class ServiceInvoker {
   constructor(private readonly app: App, private readonly acting: ActingCaller) {}
 
-  /** Runs `action` of `serviceName` with these parameters; the operation's result (an empty object for none). */
+  /** Runs `action` of a query-protocol service with these parameters; the operation's result (an empty object for none). */
   async call(serviceName: string, action: string, params: QueryParams): Promise<XmlObject> {
+    const { service, operation } = this.operation(serviceName, action);
+    const result = await this.run(service, operation, new QueryInput(params.entries(), service.protocol.listStyle));
+    if (result instanceof RestResponse) throw new Error(`${serviceName}:${action} answered a REST response`);
+    return result ?? {};
+  }
+
+  /**
+   * Runs `action` of a REST service (S3) with a request as a client would send it (path-style,
+   * the body's SHA-256 as its signed payload hash); the operation's response.
+   */
+  async callRest(serviceName: string, action: string, request: RestCall): Promise<RestResponse | XmlObject | undefined> {
+    const { service, operation } = this.operation(serviceName, action);
+    const body = Buffer.from(request.body ?? '');
+    const payloadHash = createHash('sha256').update(body).digest('hex');
+    const input = new RestInput({
+      method: request.method,
+      path: request.path,
+      query: new Map(Object.entries(request.query ?? {})),
+      headers: new Map(Object.entries({ ...request.headers, 'x-amz-content-sha256': payloadHash, 'content-length': String(body.length) })),
+      body: Readable.from(body.length > 0 ? [body] : []),
+      payloadHash,
+    });
+    return this.run(service, operation, input);
+  }
+
+  private operation(serviceName: string, action: string): { service: ServiceDefinition; operation: AnyOperation } {
     const service = this.app.services.get(serviceName);
     const operation = service?.operations[action];
     if (!service || !operation) throw new Error(`iamd has no operation ${serviceName}:${action}`);
+    return { service, operation };
+  }
+
+  private async run(service: ServiceDefinition, operation: AnyOperation, query: QueryInput): Promise<OperationResult> {
     const requestId = this.app.ids.requestId();
     const request: RequestInfo = { ...this.acting.request, sourceIp: CLOUDFORMATION_PRINCIPAL, localAddress: '', time: this.app.clock.now() };
     const { app } = this;
@@ -61,14 +96,33 @@ export class ServiceInvoker {
       },
     };
     try {
-      const input = operation.input(new QueryInput(params.entries(), service.protocol.listStyle), context);
+      const input = operation.input(query, context);
       const authorization = operation.authorize(input, context);
       if (typeof authorization === 'object') context.require(authorization);
-      return (await operation.handle(input, context)) ?? {};
+      return await operation.handle(input, context);
     } catch (error) {
       if (!isAwsError(error)) throw error;
       const spelled = service.protocol.spell?.(error) ?? error;
-      throw new ServiceCallError(serviceName, spelled.code, spelled.statusCode, spelled.message, requestId);
+      throw new ServiceCallError(service.name, spelled.code, spelled.statusCode, spelled.message, requestId);
     }
   }
+}
+
+/** A REST request as a client sends it: method, path (/bucket/key), query, headers and body. */
+export interface RestCall {
+  method: string;
+  path: string;
+  query?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string>>;
+  body?: string | Buffer;
+}
+
+/** The bytes of a REST response's body. */
+export async function responseBody(response: RestResponse): Promise<Buffer> {
+  const { body } = response;
+  if (typeof body === 'string') return Buffer.from(body);
+  if (Buffer.isBuffer(body)) return body;
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
 }

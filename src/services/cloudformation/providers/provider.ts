@@ -5,11 +5,13 @@
  * provider answers the physical id (what Ref returns) and the attributes Fn::GetAtt may read.
  */
 import type { Tag } from '../../../directory/types.js';
+import type { RestResponse } from '../../../protocol/rest-response.js';
 import type { XmlObject } from '../../../protocol/xml.js';
 import type { App } from '../../../server/app.js';
 import type { Authorization } from '../../service.js';
 import type { AttributeValue } from '../types.js';
 import type { Properties, PropertySchema } from './properties.js';
+import type { RestCall } from './invoker.js';
 import type { QueryParams } from './query-params.js';
 
 export interface Provisioned {
@@ -37,6 +39,8 @@ export interface ProviderContext {
   readonly logicalId: string;
   /** Calls an operation of another service as the stack's caller. */
   call(service: string, action: string, params: QueryParams): Promise<XmlObject>;
+  /** Calls an operation of a REST service (S3) as the stack's caller. */
+  callRest(service: string, action: string, request: RestCall): Promise<RestResponse | XmlObject | undefined>;
   /** Checks one permission of the stack's caller (for records iamd keeps without an API: SSM parameters). */
   require(authorization: Authorization): void;
   /** A name for a resource the template leaves unnamed: STACK-LOGICALID-SUFFIX, at most `maxLength` characters. */

@@ -22,13 +22,14 @@ import { ec2Subnet } from './ec2-subnet.js';
 import { ec2Vpc } from './ec2-vpc.js';
 import { ec2VpcEndpoint } from './ec2-vpc-endpoint.js';
 import { ec2LaunchTemplate } from './launch-templates.js';
+import { s3Bucket, s3BucketPolicy } from './s3-bucket.js';
 import { ssmParameter } from './ssm-parameter.js';
 
 const PROVIDERS: readonly ResourceProvider[] = [
   iamRole, iamPolicy, iamManagedPolicy, iamInstanceProfile, iamUser, iamGroup, iamAccessKey,
   ec2Vpc, ec2Subnet, ec2InternetGateway, ec2GatewayAttachment, ec2RouteTable, ec2Route, ec2SubnetRouteTableAssociation,
   ec2SecurityGroup, ec2SecurityGroupIngress, ec2SecurityGroupEgress, ec2VpcEndpoint, ec2LaunchTemplate, ec2Instance,
-  ssmParameter,
+  s3Bucket, s3BucketPolicy, ssmParameter,
 ];
 
 const BY_TYPE = new Map(PROVIDERS.map((entry) => [entry.type, entry]));

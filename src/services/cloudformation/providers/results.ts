@@ -27,7 +27,8 @@ export function stringAt(result: XmlObject, ...path: Array<string | number>): st
 
 /** A service error that says the thing is not there (a delete of something already gone succeeds). */
 export function isNotFound(error: unknown): boolean {
-  return error instanceof ServiceCallError && (error.code === 'NoSuchEntity' || error.code.endsWith('.NotFound') || error.code.endsWith('NotFound'));
+  return error instanceof ServiceCallError && (error.code === 'NoSuchEntity' || error.code.endsWith('NotFound') || error.code === 'Gateway.NotAttached'
+    || error.code === 'NoSuchBucket' || error.code === 'NoSuchBucketPolicy' || error.code === 'NoSuchTagSet');
 }
 
 /** Runs a delete-like call, treating "not found" as done. */

@@ -55,6 +55,7 @@ export class StackRun {
       logicalId,
       stack: { stackName: stack.stackName, stackId: stack.stackId, tags: stack.tags.filter((tag) => !tag.Key.startsWith('iamd:')) },
       call: (service, action, params) => invoker.call(service, action, params),
+      callRest: (service, action, request) => invoker.callRest(service, action, request),
       require: (authorization) => {
         try {
           app.authorizer.require(this.acting.caller, { ...this.acting.request, time: app.clock.now() }, authorization);
