@@ -3,7 +3,8 @@
  * permissions: a caller without cloudformation:CreateStack is refused (AccessDenied); a caller who
  * may create stacks but not roles sees the role fail with AWS's AccessDenied reason and the stack
  * roll back; a policy that allows iam:CreateRole only through CloudFormation (aws:CalledVia) lets
- * the stack create the role while the same call made directly is refused. NoEcho parameters are
+ * the stack create the role while the same call made directly is refused (and the trail records
+ * the stack's call with invokedBy cloudformation.amazonaws.com). NoEcho parameters are
  * '****' wherever the stack is described, and a secret access key read with Fn::GetAtt reaches the
  * resource that uses it but never an event.
  */
@@ -88,6 +89,13 @@ describe('the caller\'s permissions', () => {
     assert.equal(stack.StackStatus, 'CREATE_COMPLETE');
     const iam = iamClient(server);
     assert.equal((await iam.send(new GetRoleCommand({ RoleName: 'via-cfn-role' }))).Role!.RoleName, 'via-cfn-role');
+    // The trail records the call as CloudTrail records calls a service makes for a principal.
+    const record = server.audit.records.find((event) => event.eventName === 'CreateRole' && event.errorCode === undefined
+      && (event.userIdentity as { userName?: string }).userName === 'via-cloudformation')!;
+    assert.ok(record, 'the stack\'s CreateRole is in the trail');
+    assert.equal((record.userIdentity as { invokedBy?: string }).invokedBy, 'cloudformation.amazonaws.com');
+    assert.equal(record.sourceIPAddress, 'cloudformation.amazonaws.com');
+    assert.equal(record.userAgent, 'cloudformation.amazonaws.com');
     await deployer.send(new DeleteStackCommand({ StackName: 'via-cfn' }));
     assert.equal((await settledStack(deployer, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
     await expectAwsError(iam.send(new GetRoleCommand({ RoleName: 'via-cfn-role' })), 'NoSuchEntity');
@@ -144,5 +152,7 @@ Outputs:
       await root.send(new DescribeStackResourcesCommand({ StackName: 'secrets' })),
     ]);
     assert.ok(!described.includes(PASSWORD) && !described.includes(secret));
+    // The secret key the stack read never reaches the trail either (CreateAccessKey's response is redacted there).
+    assert.ok(!JSON.stringify(server.audit.records).includes(secret));
   });
 });

@@ -7,6 +7,10 @@
  * cloudformation.amazonaws.com. The source address is CloudFormation's, not the caller's, so
  * aws:SourceIp and aws:SourceVpc conditions do not see the caller's network (as on AWS).
  *
+ * Each call is an audit record, as CloudTrail records calls a service makes on a principal's
+ * behalf: the caller's identity with invokedBy, sourceIPAddress and userAgent
+ * cloudformation.amazonaws.com.
+ *
  * An operation's AwsError comes back as a ServiceCallError (with the call's request id); the runner
  * turns it into the resource's CREATE_FAILED reason. REST services (S3) are called with a request
  * built as a client would send it.
@@ -14,8 +18,10 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Caller } from '../../../auth/caller.js';
+import { buildAuditEvent } from '../../../audit/record-builder.js';
+import type { CloudTrailEvent, UserIdentity } from '../../../audit/cloudtrail-event.js';
 import type { RequestInfo } from '../../../auth/request-context.js';
-import { isAwsError } from '../../../protocol/aws-error.js';
+import { isAwsError, type AwsError } from '../../../protocol/aws-error.js';
 import { QueryInput } from '../../../protocol/query-input.js';
 import { RestInput } from '../../../protocol/rest-input.js';
 import { RestResponse } from '../../../protocol/rest-response.js';
@@ -53,7 +59,7 @@ export class ServiceInvoker {
   /** Runs `action` of a query-protocol service with these parameters; the operation's result (an empty object for none). */
   async call(serviceName: string, action: string, params: QueryParams): Promise<XmlObject> {
     const { service, operation } = this.operation(serviceName, action);
-    const result = await this.run(service, operation, new QueryInput(params.entries(), service.protocol.listStyle));
+    const result = await this.run(service, action, operation, new QueryInput(params.entries(), service.protocol.listStyle));
     if (result instanceof RestResponse) throw new Error(`${serviceName}:${action} answered a REST response`);
     return result ?? {};
   }
@@ -74,7 +80,7 @@ export class ServiceInvoker {
       body: Readable.from(body.length > 0 ? [body] : []),
       payloadHash,
     });
-    return this.run(service, operation, input);
+    return this.run(service, action, operation, input);
   }
 
   private operation(serviceName: string, action: string): { service: ServiceDefinition; operation: AnyOperation } {
@@ -84,7 +90,7 @@ export class ServiceInvoker {
     return { service, operation };
   }
 
-  private async run(service: ServiceDefinition, operation: AnyOperation, query: QueryInput): Promise<OperationResult> {
+  private async run(service: ServiceDefinition, action: string, operation: AnyOperation, query: QueryInput): Promise<OperationResult> {
     const requestId = this.app.ids.requestId();
     const request: RequestInfo = { ...this.acting.request, sourceIp: CLOUDFORMATION_PRINCIPAL, localAddress: '', time: this.app.clock.now() };
     const { app } = this;
@@ -99,13 +105,35 @@ export class ServiceInvoker {
       const input = operation.input(query, context);
       const authorization = operation.authorize(input, context);
       if (typeof authorization === 'object') context.require(authorization);
-      return await operation.handle(input, context);
+      const result = await operation.handle(input, context);
+      this.audit(service.name, action, requestId, query, undefined, result instanceof RestResponse ? result.audit : result);
+      return result;
     } catch (error) {
       if (!isAwsError(error)) throw error;
       const spelled = service.protocol.spell?.(error) ?? error;
+      this.audit(service.name, action, requestId, query, spelled, undefined);
       throw new ServiceCallError(service.name, spelled.code, spelled.statusCode, spelled.message, requestId);
     }
   }
+
+  private audit(service: string, action: string, requestId: string, query: QueryInput, error: AwsError | undefined, result: XmlObject | undefined): void {
+    const { app } = this;
+    if (!app.audit.enabled) return;
+    const event = buildAuditEvent(app, {
+      requestId, time: app.clock.now(), service, action, caller: this.acting.caller, signature: null,
+      remoteAddress: CLOUDFORMATION_PRINCIPAL, localAddress: '', userAgent: CLOUDFORMATION_PRINCIPAL, error,
+      ...(query instanceof RestInput ? {} : { params: query.params }),
+      ...(result !== undefined ? { result } : {}),
+    });
+    const userIdentity: InvokedIdentity = { ...event.userIdentity, invokedBy: CLOUDFORMATION_PRINCIPAL };
+    const record: CloudTrailEvent = { ...event, userIdentity };
+    app.audit.record(record);
+  }
+}
+
+/** CloudTrail's userIdentity of a call an AWS service made on the principal's behalf. */
+interface InvokedIdentity extends UserIdentity {
+  invokedBy: string;
 }
 
 /** A REST request as a client sends it: method, path (/bucket/key), query, headers and body. */
