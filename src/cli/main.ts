@@ -28,7 +28,9 @@ commands:
         [--log-level info] [--audit-retention-days 90] [--audit-log FILE] [--auto-contain]
         Environment: IAMD_HOST, IAMD_PORT, IAMD_IMDS_PORT, IAMD_DATA_DIR, IAMD_ACCOUNT_ID,
         IAMD_REGION, IAMD_ROOT_ACCESS_KEY_ID, IAMD_ROOT_SECRET_ACCESS_KEY, IAMD_LOG_LEVEL,
-        IAMD_AUDIT_RETENTION_DAYS (0: keep no trail), IAMD_AUDIT_LOG (a JSON-lines copy for a SIEM).
+        IAMD_AUDIT_RETENTION_DAYS (0: keep no trail), IAMD_AUDIT_LOG (a JSON-lines copy for a SIEM),
+        IAMD_CFN_SIGNAL_INSTANCES (0: CloudFormation does not signal running instances itself;
+        a CreationPolicy then waits for SignalResource).
   rotate-token-key [--data-dir ./.iamd]
         Makes a new key seal session tokens from the next start on; tokens sealed with older keys
         stay valid until they expire.
