@@ -6,7 +6,7 @@
  */
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand,
-  DeleteBucketCommand, DeleteObjectCommand, DeleteObjectsCommand, GetBucketLocationCommand, GetObjectCommand, GetObjectTaggingCommand,
+  DeleteBucketCommand, DeleteBucketTaggingCommand, DeleteObjectCommand, GetBucketTaggingCommand, PutBucketTaggingCommand, DeleteObjectsCommand, GetBucketLocationCommand, GetObjectCommand, GetObjectTaggingCommand,
   HeadBucketCommand, HeadObjectCommand, ListBucketsCommand, ListMultipartUploadsCommand, ListObjectsCommand, ListObjectsV2Command,
   ListPartsCommand, PutObjectCommand, PutObjectTaggingCommand, S3Client, UploadPartCommand, type ChecksumAlgorithm,
 } from '@aws-sdk/client-s3';
@@ -61,6 +61,14 @@ describe('buckets', () => {
     assert.equal((error as unknown as { BucketName?: string }).BucketName, 'lifecycle-1');
   });
 
+  it('tags a bucket', async () => {
+    await expectAwsError(s3.send(new GetBucketTaggingCommand({ Bucket: 'data' })), 'NoSuchTagSet');
+    await s3.send(new PutBucketTaggingCommand({ Bucket: 'data', Tagging: { TagSet: [{ Key: 'env', Value: 'lab' }, { Key: 'team', Value: 'sec' }] } }));
+    assert.deepEqual((await s3.send(new GetBucketTaggingCommand({ Bucket: 'data' }))).TagSet, [{ Key: 'env', Value: 'lab' }, { Key: 'team', Value: 'sec' }]);
+    await s3.send(new DeleteBucketTaggingCommand({ Bucket: 'data' }));
+    await expectAwsError(s3.send(new GetBucketTaggingCommand({ Bucket: 'data' })), 'NoSuchTagSet');
+  });
+
   it('keeps a LocationConstraint that matches the signed region and refuses bad names', async () => {
     const client = new S3Client({ endpoint: server.url, region: 'eu-west-1', credentials: server.root, forcePathStyle: true, maxAttempts: 1 });
     await client.send(new CreateBucketCommand({ Bucket: 'in-ireland', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
@@ -106,6 +114,14 @@ describe('objects', () => {
       assert.equal(head[field], fromBuffer[field]);
     });
   }
+
+  it('refuses a body whose Content-MD5 does not match', async () => {
+    const wrong = createHash('md5').update('something else').digest('base64');
+    await expectAwsError(s3.send(new PutObjectCommand({ Bucket: 'data', Key: 'md5-checked', Body: 'the body', ContentMD5: wrong })), 'BadDigest');
+    await expectAwsError(s3.send(new HeadObjectCommand({ Bucket: 'data', Key: 'md5-checked' })), 'NotFound');
+    const right = createHash('md5').update('the body').digest('base64');
+    await s3.send(new PutObjectCommand({ Bucket: 'data', Key: 'md5-checked', Body: 'the body', ContentMD5: right }));
+  });
 
   it('refuses a body whose checksum does not match, and keeps the old object', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'data', Key: 'guarded', Body: 'original' }));

@@ -156,7 +156,7 @@ function invalidPart(part: RequestedPart): S3Error {
   return new S3Error(
     'InvalidPart',
     "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
-    400, { UploadId: '', PartNumber: String(part.partNumber), ETag: part.etag },
+    400, { PartNumber: String(part.partNumber), ETag: part.etag },
   );
 }
 

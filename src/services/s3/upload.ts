@@ -7,6 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { RestInput } from '../../protocol/rest-input.js';
+import { S3Error } from '../../protocol/rest-xml.js';
 import type { App } from '../../server/app.js';
 import { BodyCheck, checkBody, planPayload, type CheckedBody } from './payload/index.js';
 import type { ChecksumAlgorithm, ChecksumSet, ObjectRecord, StagedBlob } from './storage/types.js';
@@ -45,8 +46,15 @@ async function stageChecked(app: App, body: Readable, result: Promise<{ size: nu
   }
 }
 
+/** S3's largest single upload (PutObject, or one part): 5 GiB. */
+const MAX_UPLOAD_BYTES = 5 * 1024 ** 3;
+
 /** Stages the request's body; rejects (leaving nothing behind) when any payload check fails. */
 export function storeBody(app: App, input: RestInput, algorithm?: ChecksumAlgorithm): Promise<StoredBody> {
+  const declared = Number(input.header('x-amz-decoded-content-length') ?? input.header('content-length') ?? '0');
+  if (declared > MAX_UPLOAD_BYTES) {
+    throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { ProposedSize: String(declared), MaxSizeAllowed: String(MAX_UPLOAD_BYTES) });
+  }
   const checked = receiveBody(input, algorithm);
   return stageChecked(app, checked.body, checked.result, algorithm);
 }
