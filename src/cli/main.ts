@@ -14,6 +14,7 @@ import { ConnectionError, ServiceError } from './aws-client.js';
 import { ConfigurationError } from './client-config.js';
 import { EXEC_USAGE, execCommand } from './exec.js';
 import { INSTANCES_USAGE, instancesCommand } from './instances.js';
+import { STACKS_USAGE, stacksCommand } from './stacks.js';
 import { TRAIL_USAGE, trailCommand } from './trail.js';
 import { REVOKE_SESSIONS_USAGE, revokeSessionsCommand } from './revoke.js';
 import { SESSIONS_REVOKE_USAGE, SESSIONS_USAGE, sessionsCommand } from './sessions.js';
@@ -27,12 +28,17 @@ commands:
         [--log-level info] [--audit-retention-days 90] [--audit-log FILE] [--auto-contain]
         Environment: IAMD_HOST, IAMD_PORT, IAMD_IMDS_PORT, IAMD_DATA_DIR, IAMD_ACCOUNT_ID,
         IAMD_REGION, IAMD_ROOT_ACCESS_KEY_ID, IAMD_ROOT_SECRET_ACCESS_KEY, IAMD_LOG_LEVEL,
-        IAMD_AUDIT_RETENTION_DAYS (0: keep no trail), IAMD_AUDIT_LOG (a JSON-lines copy for a SIEM).
+        IAMD_AUDIT_RETENTION_DAYS (0: keep no trail), IAMD_AUDIT_LOG (a JSON-lines copy for a SIEM),
+        IAMD_CFN_SIGNAL_INSTANCES (0: CloudFormation does not signal running instances itself;
+        a CreationPolicy then waits for SignalResource).
   rotate-token-key [--data-dir ./.iamd]
         Makes a new key seal session tokens from the next start on; tokens sealed with older keys
         stay valid until they expire.
   ${INSTANCES_USAGE}
         Lists instances: state, private IP, VPC, role and metadata service address.
+  ${STACKS_USAGE}
+        CloudFormation stacks with their status; with a name, its resources and its events, oldest
+        first.
   ${EXEC_USAGE}
         Runs a command "on" a running instance: no caller keys, SDKs and the aws/curl commands
         pointed at the instance's metadata service and API address.
@@ -85,6 +91,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'instances':
         return await instancesCommand(args, process.env);
+      case 'stacks':
+        return await stacksCommand(args, process.env);
       case 'exec':
         return await execCommand(args, process.env);
       case 'trail':

@@ -10,6 +10,7 @@ import { TokenKeyring } from '../auth/token-keyring.js';
 import { noAudit, type AuditSink } from '../audit/audit-sink.js';
 import { openAuditTrail } from '../audit/index.js';
 import { cloudtrailService } from '../services/cloudtrail/index.js';
+import { CloudFormationState, cloudformationService, type CloudFormationSettings } from '../services/cloudformation/index.js';
 import { Directory } from '../directory/directory.js';
 import { PolicyLibrary } from '../directory/policy-library.js';
 import { systemClock, type Clock } from '../domain/clock.js';
@@ -64,6 +65,8 @@ export interface AppParts {
   maxBodyBytes?: number;
   /** S3's buckets and objects; without it, a store in a temporary directory removed on close */
   objects?: ObjectStorage;
+  /** CloudFormation settings (default: from the environment, see services/cloudformation/state.ts) */
+  cloudformation?: Partial<CloudFormationSettings>;
 }
 
 export class App {
@@ -83,6 +86,8 @@ export class App {
   readonly maxBodyBytes: number;
   /** EC2's records (instances, VPCs, ...) */
   readonly ec2: Ec2State;
+  /** CloudFormation's stacks and events, the SSM parameter store, and the stack operations running */
+  readonly cloudformation: CloudFormationState;
   /** which running instance owns a local address (network identity), and the instance ports */
   readonly network: InstanceAddresses;
   /** last use of access keys and roles, flushed to the store every few seconds */
@@ -112,6 +117,7 @@ export class App {
     this.directory = new Directory(parts.store, parts.secrets);
     this.library = new PolicyLibrary(this.directory, parts.catalog ?? AwsManagedPolicyCatalog.empty());
     this.ec2 = new Ec2State(parts.store);
+    this.cloudformation = new CloudFormationState(parts.store, parts.logger ?? silentLogger, parts.cloudformation);
     this.network = new InstanceAddresses(this.ec2.instances);
     this.authorizer = new Authorizer(this.directory, this.library, this.network);
     this.keyring = parts.keyring;
@@ -126,7 +132,7 @@ export class App {
     this.sessions = new Sessions(this);
     this.scratchDir = parts.objects ? undefined : mkdtempSync(join(tmpdir(), 'iamd-s3-'));
     this.objects = parts.objects ?? openObjectStorage(this.scratchDir!);
-    this.services = new Map([iamService, stsService, ec2Service, iamdService, cloudtrailService, s3Service].map((service) => [service.name, service]));
+    this.services = new Map([iamService, stsService, ec2Service, iamdService, cloudtrailService, s3Service, cloudformationService].map((service) => [service.name, service]));
     this.findings = openFindings(this);
   }
 
@@ -163,6 +169,7 @@ export class App {
   close(): void {
     clearInterval(this.usageFlush);
     this.usage.flush();
+    this.cloudformation.close();
     this.sessions.close();
     this.findings.close();
     this.audit.close();

@@ -1,0 +1,69 @@
+/**
+ * AWS::SSM::Parameter (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-parameter.html)
+ * in iamd's parameter store (../parameter-store.ts), authorized as ssm:PutParameter /
+ * ssm:DeleteParameter for the stack's caller. Ref is the parameter's name; Fn::GetAtt Type and
+ * Value. A changed Value, Type, Description or AllowedPattern is a new version; a new Name
+ * replaces it.
+ */
+import { ResourceFailure, requiredText, text, type Properties } from './properties.js';
+import { provider, type ProviderContext } from './provider.js';
+import type { SsmParameterType } from '../parameter-store.js';
+
+const TYPES: readonly string[] = ['String', 'StringList'];
+
+function parameterArn(ctx: ProviderContext, name: string): string {
+  return `arn:aws:ssm:${ctx.app.region}:${ctx.app.accountId}:parameter/${name.replace(/^\//, '')}`;
+}
+
+function write(ctx: ProviderContext, name: string, properties: Properties) {
+  const type = requiredText(properties, 'Type');
+  if (!TYPES.includes(type)) throw new ResourceFailure(`Properties validation failed for resource ${ctx.logicalId} with message:\n#/Type: #: only 1 subschema matches out of 2\n#/Type: ${type} is not a valid enum value`);
+  const value = requiredText(properties, 'Value');
+  const allowedPattern = text(properties, 'AllowedPattern');
+  if (allowedPattern !== undefined && !new RegExp(`^(?:${allowedPattern})$`).test(value)) {
+    throw new ResourceFailure(`Parameter value, ${value}, failed to satisfy constraint specified in AllowedPattern: ${allowedPattern}`);
+  }
+  ctx.require({ action: 'ssm:PutParameter', resource: parameterArn(ctx, name) });
+  const record = ctx.app.cloudformation.parameters.put({
+    name,
+    type: type as SsmParameterType,
+    value,
+    ...(text(properties, 'Description') !== undefined ? { description: text(properties, 'Description')! } : {}),
+    ...(allowedPattern !== undefined ? { allowedPattern } : {}),
+    dataType: text(properties, 'DataType') ?? 'text',
+    tier: text(properties, 'Tier') ?? 'Standard',
+    lastModifiedDate: ctx.app.clock.now().toISOString(),
+  });
+  return { physicalId: name, attributes: { Type: record.type, Value: record.value } };
+}
+
+export const ssmParameter = provider({
+  type: 'AWS::SSM::Parameter',
+  nameProperty: 'Name',
+  schema: {
+    AllowedPattern: { type: 'string' },
+    DataType: { type: 'string' },
+    Description: { type: 'string' },
+    Name: { type: 'string', replaces: true },
+    Policies: { type: 'string', ignored: 'iamd has no parameter policies (expiration, notifications)' },
+    Tags: { type: 'object', ignored: 'iamd keeps parameters without tags' },
+    Tier: { type: 'string' },
+    Type: { type: 'string', required: true },
+    Value: { type: 'string', required: true },
+  },
+  attributes: ['Type', 'Value'],
+  async create(ctx, properties) {
+    const name = text(properties, 'Name') ?? `CFN-${ctx.logicalId}-${ctx.uniqueSuffix()}`;
+    if (ctx.app.cloudformation.parameters.get(name)) {
+      throw new ResourceFailure(`${name} already exists in stack ${ctx.stack.stackId}`, 'AlreadyExists');
+    }
+    return write(ctx, name, properties);
+  },
+  async update(ctx, current, properties) {
+    return write(ctx, current.physicalId, properties);
+  },
+  async delete(ctx, current) {
+    ctx.require({ action: 'ssm:DeleteParameter', resource: parameterArn(ctx, current.physicalId) });
+    ctx.app.cloudformation.parameters.delete(current.physicalId);
+  },
+});
