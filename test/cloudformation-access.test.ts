@@ -154,5 +154,9 @@ Outputs:
     assert.ok(!described.includes(PASSWORD) && !described.includes(secret));
     // The secret key the stack read never reaches the trail either (CreateAccessKey's response is redacted there).
     assert.ok(!JSON.stringify(server.audit.records).includes(secret));
+    // Nor the NoEcho value: CreateStack's parameter values are recorded as hidden.
+    assert.ok(!JSON.stringify(server.audit.records).includes(PASSWORD), 'the NoEcho value is in the trail');
+    const create = server.audit.records.find((event) => event.eventName === 'CreateStack' && event.requestParameters?.stackName === 'secrets')!;
+    assert.deepEqual(create.requestParameters!.parameters, [{ parameterKey: 'DatabasePassword', parameterValue: 'HIDDEN_DUE_TO_SECURITY_REASONS' }]);
   });
 });

@@ -12,7 +12,8 @@
  * - the SigV4 fields of a presigned URL (X-Amz-Signature, X-Amz-Security-Token, X-Amz-Credential ...)
  *   and Action/Version are not parameters and are dropped.
  * The deny list is by member name, whatever the service or nesting, so a new operation that takes
- * a `Password` is covered without a table entry.
+ * a `Password` is covered without a table entry. CloudFormation's stack parameter values are all
+ * hidden (NoEcho ones are secrets, and the request does not say which).
  *
  * Known gaps: values are the strings the query protocol carries (AWS types them by the API model:
  * a few well-known numeric members are converted); EC2's own nesting (`instancesSet.items`) is not
@@ -29,6 +30,9 @@ const SECRET_MEMBERS = new Set([
   'privatekey', 'keymaterial', 'samlassertion', 'webidentitytoken', 'tokencode', 'authenticationcode1',
   'authenticationcode2', 'userdata', 'clientsecret', 'secretstring', 'secretbinary', 'signature', 'authorization',
   'credential', 'passworddata',
+  // CloudFormation's Parameters.member.N.ParameterValue: a NoEcho parameter (a password) arrives
+  // here before its template says which ones are NoEcho, so every parameter value is hidden.
+  'parametervalue',
 ]);
 
 /** Query members AWS logs as numbers. */
