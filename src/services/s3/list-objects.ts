@@ -136,15 +136,22 @@ function decodeToken(token: string): string {
   throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
 }
 
+/** What both list operations read: the bucket, the encoding, prefix, delimiter and max-keys. */
+function listParameters(input: RestInput, app: App) {
+  return {
+    bucket: bucketOf(app, input),
+    encode: encoder(input),
+    prefix: input.params.get('prefix') ?? '',
+    delimiter: input.params.get('delimiter') ?? '',
+    maxKeys: maxKeysOf(input),
+  };
+}
+
 const listObjectsV2 = operation({
   input: (query) => asRest(query),
   authorize: (input, ctx) => listAuthorization(input, ctx.app),
   handle: (input, ctx) => {
-    const bucket = bucketOf(ctx.app, input);
-    const encode = encoder(input);
-    const prefix = input.params.get('prefix') ?? '';
-    const delimiter = input.params.get('delimiter') ?? '';
-    const maxKeys = maxKeysOf(input);
+    const { bucket, encode, prefix, delimiter, maxKeys } = listParameters(input, ctx.app);
     const startAfter = input.params.get('start-after');
     const token = input.params.get('continuation-token');
     if (token === '') throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', token);
@@ -172,11 +179,7 @@ const listObjects = operation({
   input: (query) => asRest(query),
   authorize: (input, ctx) => listAuthorization(input, ctx.app),
   handle: (input, ctx) => {
-    const bucket = bucketOf(ctx.app, input);
-    const encode = encoder(input);
-    const prefix = input.params.get('prefix') ?? '';
-    const delimiter = input.params.get('delimiter') ?? '';
-    const maxKeys = maxKeysOf(input);
+    const { bucket, encode, prefix, delimiter, maxKeys } = listParameters(input, ctx.app);
     const marker = input.params.get('marker') ?? '';
     if (marker.length > 1024) throw new AwsError('KeyTooLongError', 'Your key is too long', 400);
     const listing = listEntries(ctx.app, bucket.name, { prefix, delimiter, maxKeys, after: marker === '' ? undefined : marker });

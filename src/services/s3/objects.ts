@@ -69,9 +69,8 @@ const getObject = operation({
   input: (query) => asRest(query),
   authorize: (input, ctx) => readAuthorization(input, ctx.app),
   handle: (input, ctx) => {
-    const object = objectOf(ctx.app, input);
-    const headers = objectHeaders(object, input);
-    if (checkPreconditions(object, (name) => input.header(name)) === 'not-modified') return notModified(headers);
+    const { object, headers, notModified } = readObject(ctx.app, input);
+    if (notModified) return notModified;
     applyResponseOverrides(headers, input);
     const range = requestedRange(input.header('range'), object.size);
     if (range) {
@@ -90,17 +89,19 @@ const headObject = operation({
   input: (query) => asRest(query),
   authorize: (input, ctx) => readAuthorization(input, ctx.app),
   handle: (input, ctx) => {
-    const object = objectOf(ctx.app, input);
-    const headers = objectHeaders(object, input);
-    if (checkPreconditions(object, (name) => input.header(name)) === 'not-modified') return notModified(headers);
+    const { object, headers, notModified } = readObject(ctx.app, input);
+    if (notModified) return notModified;
     headers['content-length'] = String(object.size);
     return new RestResponse(200, headers, '');
   },
 });
 
-/** 304: the validators, no body. */
-function notModified(headers: Record<string, string>): RestResponse {
-  return new RestResponse(304, { etag: headers.etag!, 'last-modified': headers['last-modified']! }, '');
+/** GetObject's and HeadObject's object, its headers, and the 304 answer (the validators, no body) when a condition says so. */
+function readObject(app: App, input: RestInput): { object: ObjectRecord; headers: Record<string, string>; notModified?: RestResponse } {
+  const object = objectOf(app, input);
+  const headers = objectHeaders(object, input);
+  if (checkPreconditions(object, (name) => input.header(name)) !== 'not-modified') return { object, headers };
+  return { object, headers, notModified: new RestResponse(304, { etag: headers.etag!, 'last-modified': headers['last-modified']! }, '') };
 }
 
 const deleteObject = operation({
