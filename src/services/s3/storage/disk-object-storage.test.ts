@@ -118,6 +118,29 @@ describe('objects', () => {
     assert.deepEqual(blobFiles(dir), []);
   });
 
+  it('reads small bodies at once, and never serves a cached record or body after a change', async (t) => {
+    const { storage } = openScratch(t);
+    storage.createBucket(bucketNamed('b'));
+    await putBytes(storage, 'b', 'k', 'first body', 'one');
+    const first = storage.getObject('b', 'k')!;
+    assert.equal(storage.readBody(first).toString(), 'first body');
+    assert.equal(storage.readBody(first, { start: 6, end: 9 }).toString(), 'body');
+    assert.equal(storage.getObject('b', 'k'), first, 'read again from the cache');
+    await putBytes(storage, 'b', 'k', 'second body!', 'two');
+    const second = storage.getObject('b', 'k')!;
+    assert.equal(second.etag, 'two');
+    assert.equal(storage.readBody(second).toString(), 'second body!');
+    assert.throws(() => storage.readBody(first), ObjectChangedError, 'the replaced record no longer reads');
+    storage.updateObject('b', 'k', { tags: [{ Key: 't', Value: 'v' }] });
+    assert.deepEqual(storage.getObject('b', 'k')!.tags, [{ Key: 't', Value: 'v' }]);
+    assert.equal(storage.getObject('missing', 'k'), undefined);
+    assert.equal(storage.getObject('b', 'gone'), undefined);
+    await putBytes(storage, 'b', 'gone', 'now here', 'three');
+    assert.equal(storage.getObject('b', 'gone')?.etag, 'three', 'a key found missing is found once put');
+    storage.deleteObject('b', 'k');
+    assert.equal(storage.getObject('b', 'k'), undefined);
+  });
+
   it('keeps an empty body', async (t) => {
     const { storage } = openScratch(t);
     storage.createBucket(bucketNamed('b'));

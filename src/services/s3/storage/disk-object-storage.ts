@@ -14,6 +14,7 @@ import { BucketTable } from './bucket-table.js';
 import { isWellFormedKey } from './key-range.js';
 import { MultipartUploads } from './multipart.js';
 import { metadataOf, ObjectTable } from './object-table.js';
+import { SmallBodyCache } from './small-body-cache.js';
 import { UploadTable } from './upload-table.js';
 import type {
   BucketRecord,
@@ -26,6 +27,24 @@ import type {
   StagedBlob,
   UploadRecord,
 } from './types.js';
+
+const OBJECT_CACHE_ENTRIES = 10_000;
+const BODY_CACHE_BYTES = 16 * 1024 * 1024;
+
+/** Bucket names hold no NUL: bucket and key joined by one make a unique cache key. */
+function objectCacheKey(bucket: string, key: string): string {
+  return `${bucket}\u0000${key}`;
+}
+
+function frozenRecord(record: ObjectRecord): ObjectRecord {
+  return Object.freeze({
+    ...record,
+    headers: Object.freeze({ ...record.headers }),
+    metadata: Object.freeze({ ...record.metadata }),
+    checksums: Object.freeze({ ...record.checksums }),
+    tags: Object.freeze(record.tags.map((tag) => Object.freeze({ ...tag }))) as S3Tag[],
+  });
+}
 
 const UNSTORABLE_KEY = 'an object key must be well-formed Unicode (no lone surrogate)';
 
@@ -45,9 +64,14 @@ export class DiskObjectStorage implements ObjectStorage {
   private readonly removeBucket: (name: string) => string[];
   /** buckets are read on every request and change rarely: kept in memory, dropped on every change */
   private readonly bucketCache = new Map<string, BucketRecord | null>();
-  /** counts changes to objects; a record read since the last change still names its blob */
-  private generation = 0;
-  private readonly blobOfRecord = new WeakMap<ObjectRecord, { blobId: string; generation: number }>();
+  /**
+   * Objects read recently, by bucket and key (and keys found missing, as null): every GetObject
+   * reads its object twice (authorization, then the answer). An entry is dropped by every change
+   * to its key; records are frozen, being shared.
+   */
+  private readonly objectCache = new Map<string, { record: ObjectRecord; blobId: string } | null>();
+  /** small bodies recently read, by blob id (a blob never changes: no invalidation, only a size budget) */
+  private readonly bodyCache = new SmallBodyCache(BODY_CACHE_BYTES);
 
   constructor(
     private readonly db: Database.Database,
@@ -104,15 +128,28 @@ export class DiskObjectStorage implements ObjectStorage {
   /** throws, changing nothing, if the bucket still holds objects */
   deleteBucket(name: string): void {
     this.bucketCache.delete(name);
-    this.generation++;
+    this.objectCache.clear();
     for (const blobId of this.removeBucket(name)) this.blobs.remove(blobId);
   }
 
   getObject(bucket: string, key: string): ObjectRecord | undefined {
-    const stored = this.objects.get(bucket, key);
-    if (!stored) return undefined;
-    this.blobOfRecord.set(stored.record, { blobId: stored.blobId, generation: this.generation });
-    return stored.record;
+    return this.cachedObject(bucket, key)?.record;
+  }
+
+  private cachedObject(bucket: string, key: string): { record: ObjectRecord; blobId: string } | undefined {
+    const cacheKey = objectCacheKey(bucket, key);
+    let entry = this.objectCache.get(cacheKey);
+    if (entry === undefined) {
+      const stored = this.objects.get(bucket, key);
+      entry = stored ? { record: frozenRecord(stored.record), blobId: stored.blobId } : null;
+      if (this.objectCache.size >= OBJECT_CACHE_ENTRIES) this.objectCache.clear();
+      this.objectCache.set(cacheKey, entry);
+    }
+    return entry ?? undefined;
+  }
+
+  private forget(bucket: string, key: string): void {
+    this.objectCache.delete(objectCacheKey(bucket, key));
   }
 
   listObjects(bucket: string, options: ListOptions): ObjectRecord[] {
@@ -125,13 +162,21 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   readBody(object: ObjectRecord, range?: { start: number; end: number }): Buffer {
-    return this.blobs.readWhole(this.blobOf(object), range ?? { start: 0, end: object.size - 1 });
+    const blobId = this.blobOf(object);
+    const whole = { start: 0, end: object.size - 1 };
+    let body = this.bodyCache.get(blobId);
+    if (body === undefined) {
+      if (range !== undefined) return this.blobs.readWhole(blobId, range);
+      body = this.blobs.readWhole(blobId, whole);
+      this.bodyCache.put(blobId, body);
+    }
+    return range === undefined ? body : body.subarray(range.start, range.end + 1);
   }
 
   /** The blob of the object as it still is; ObjectChangedError if it was replaced or deleted since `object` was read. */
   private blobOf(object: ObjectRecord): string {
-    const known = this.blobOfRecord.get(object);
-    if (known !== undefined && known.generation === this.generation) return known.blobId;
+    const cached = this.objectCache.get(objectCacheKey(object.bucket, object.key));
+    if (cached && cached.record === object) return cached.blobId;
     const stored = this.objects.get(object.bucket, object.key);
     if (!stored || stored.record.etag !== object.etag || stored.record.size !== object.size) {
       throw new ObjectChangedError(object.bucket, object.key);
@@ -144,7 +189,7 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   putObject(bucket: string, key: string, metadata: ObjectMetadata, blob: StagedBlob, lastModified: string): ObjectRecord {
-    this.generation++;
+    this.forget(bucket, key);
     const staged = this.blobs.claim(blob);
     if (!isWellFormedKey(key)) {
       staged.discard();
@@ -159,7 +204,7 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   updateObject(bucket: string, key: string, change: Partial<ObjectMetadata>, lastModified?: string): ObjectRecord | undefined {
-    this.generation++;
+    this.forget(bucket, key);
     const current = this.objects.get(bucket, key)?.record;
     if (!current) return undefined;
     const metadata = metadataOf({ ...current, ...definedFields(change) });
@@ -169,7 +214,7 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   deleteObject(bucket: string, key: string): boolean {
-    this.generation++;
+    this.forget(bucket, key);
     const blobId = this.objects.delete(bucket, key);
     if (blobId === undefined) return false;
     this.blobs.remove(blobId);
@@ -198,9 +243,10 @@ export class DiskObjectStorage implements ObjectStorage {
   }
 
   completeUpload(uploadId: string, partNumbers: readonly number[], metadata: ObjectMetadata, lastModified: string): Promise<ObjectRecord> {
-    // the object changes when the upload commits, after the parts are copied: count it then
-    return this.multipart.complete(uploadId, partNumbers, metadata, lastModified).finally(() => {
-      this.generation++;
+    const upload = this.uploads.get(uploadId);
+    // the object changes when the upload commits, after the parts are copied
+    return this.multipart.complete(uploadId, partNumbers, metadata, lastModified, () => {
+      if (upload) this.forget(upload.bucket, upload.key);
     });
   }
 

@@ -55,7 +55,8 @@ export class MultipartUploads {
     return record;
   }
 
-  async complete(uploadId: string, partNumbers: readonly number[], metadata: ObjectMetadata, lastModified: string): Promise<ObjectRecord> {
+  /** `committed` runs right after the object's commit, in the same synchronous step (cache invalidation). */
+  async complete(uploadId: string, partNumbers: readonly number[], metadata: ObjectMetadata, lastModified: string, committed?: () => void): Promise<ObjectRecord> {
     const upload = this.uploads.get(uploadId);
     if (!upload) throw new Error(`no multipart upload ${uploadId}`);
     const parts = partNumbers.map((partNumber) => {
@@ -73,7 +74,11 @@ export class MultipartUploads {
       throw new Error(`multipart upload ${uploadId}: the parts' files hold ${staged.size} bytes, their records say ${expectedSize}`);
     }
     const object: ObjectRecord = { bucket: upload.bucket, key: upload.key, size: staged.size, lastModified, ...metadataOf(metadata) };
-    this.blobs.commitAndRecord(staged, (blobId) => this.commitCompletion(uploadId, parts, object, blobId));
+    try {
+      this.blobs.commitAndRecord(staged, (blobId) => this.commitCompletion(uploadId, parts, object, blobId));
+    } finally {
+      committed?.();
+    }
     return object;
   }
 
