@@ -5,7 +5,8 @@
  * `execute-change-set` and `wait stack-update-complete`, and `wait change-set-create-complete`.
  * With the JS SDK: a CREATE change set and its REVIEW_IN_PROGRESS stack, the Changes of an update
  * (Add, Modify with Replacement and Details, Remove), paging, listing, executing (the stack's
- * events are CreateStack's), OBSOLETE change sets, deleting, authorization and the errors.
+ * events are CreateStack's), OBSOLETE change sets, deleting, authorization and the errors; a
+ * change set's statuses over its life, a failed execution, a template in iamd's S3.
  */
 import {
   CreateChangeSetCommand, DeleteChangeSetCommand, DeleteStackCommand, DescribeChangeSetCommand, DescribeStacksCommand, ExecuteChangeSetCommand,
@@ -14,6 +15,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetInstanceProfileCommand, GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +25,7 @@ import { LAB_V1, labTemplate, manyParameters } from './helpers/change-set-templa
 import { cloudformationClient, eventLines, settledStack, stackEvents } from './helpers/cloudformation.js';
 import { allow, createUserWithKey } from './helpers/iam.js';
 import { aws, awsJson, realClient } from './helpers/real-clients.js';
-import { expectAwsError, iamClient, startTestServer, type TestServer } from './helpers/server.js';
+import { expectAwsError, iamClient, s3Client, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
 let cfn: CloudFormationClient;
@@ -294,6 +296,55 @@ describe('change sets with the JS SDK', () => {
     const viewer = cloudformationClient(server, await createUserWithKey(server, 'stack-viewer-cs', allow('cloudformation:ListChangeSets')));
     assert.equal((await viewer.send(new ListChangeSetsCommand({ StackName: 'reviewed' }))).Summaries![0]!.ChangeSetName, 'review-1');
     viewer.destroy();
+  });
+});
+
+describe('a change set\'s life', () => {
+  /** Every status a change set passes through, as its record changes. */
+  function watchStatuses(): { statuses: (id: string) => string[] } {
+    const seen = new Map<string, string[]>();
+    server.app.cloudformation.changeSets.onChange((key, row) => {
+      const line = row ? `${row.status} ${row.executionStatus}` : 'deleted';
+      const lines = seen.get(key) ?? [];
+      if (lines.at(-1) !== line) lines.push(line);
+      seen.set(key, lines);
+    });
+    return { statuses: (id) => seen.get(id) ?? [] };
+  }
+
+  it('is computed in the background (CREATE_PENDING, CREATE_IN_PROGRESS, CREATE_COMPLETE) and executed (EXECUTE_IN_PROGRESS, EXECUTE_COMPLETE)', async () => {
+    const watch = watchStatuses();
+    const { Id } = await cfn.send(new CreateChangeSetCommand({ StackName: 'watched', ChangeSetName: 'watched', ChangeSetType: 'CREATE', TemplateBody: manyParameters(3) }));
+    await settledChangeSet(Id!);
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: Id }));
+    assert.equal((await settledStack(cfn, 'watched')).StackStatus, 'CREATE_COMPLETE');
+    assert.deepEqual(watch.statuses(Id!), [
+      'CREATE_PENDING UNAVAILABLE', 'CREATE_IN_PROGRESS UNAVAILABLE', 'CREATE_COMPLETE AVAILABLE',
+      'CREATE_COMPLETE EXECUTE_IN_PROGRESS', 'CREATE_COMPLETE EXECUTE_COMPLETE',
+    ]);
+  });
+
+  it('a failed execution is EXECUTE_FAILED; DisableRollback leaves the stack CREATE_FAILED', async () => {
+    const failing = `${manyParameters(1)}  Topic: {Type: AWS::SNS::Topic}\n`;
+    const { Id } = await cfn.send(new CreateChangeSetCommand({ StackName: 'failing', ChangeSetName: 'failing', ChangeSetType: 'CREATE', TemplateBody: failing }));
+    assert.equal((await settledChangeSet(Id!)).ExecutionStatus, 'AVAILABLE');
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: Id, DisableRollback: true }));
+    const stack = await settledStack(cfn, 'failing');
+    assert.equal(stack.StackStatus, 'CREATE_FAILED');
+    assert.equal(stack.DisableRollback, true);
+    assert.equal((await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: Id }))).ExecutionStatus, 'EXECUTE_FAILED');
+  });
+
+  it('reads its template from iamd\'s S3 (TemplateURL)', async () => {
+    const s3 = s3Client(server);
+    await s3.send(new CreateBucketCommand({ Bucket: 'change-set-templates' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'change-set-templates', Key: 'settings.yaml', Body: manyParameters(2) }));
+    s3.destroy();
+    const described = await createChangeSet({
+      StackName: 'from-s3', ChangeSetName: 'from-s3', ChangeSetType: 'CREATE', TemplateURL: `${server.url}/change-set-templates/settings.yaml`,
+    });
+    assert.equal(described.Status, 'CREATE_COMPLETE');
+    assert.deepEqual(described.Changes!.map((change) => change.ResourceChange!.LogicalResourceId), ['Setting1', 'Setting2']);
   });
 });
 
