@@ -91,14 +91,14 @@ export function resourceChanges(inputs: ChangeSetInputs): ResourceChange[] {
   const { next } = inputs;
   const pending = new Map<string, 'certain' | 'possible'>();
   const context = pendingAware(inputs.context, pending);
-  const detailInputs = (type: string): DetailInputs => ({
-    type,
+  const shared = {
     placeholders: inputs.placeholders,
     changedParameters: changedParameters(inputs.previousParameters, inputs.nextParameters),
     parameterNames: new Set(Object.keys(next.template.parameters)),
     pending,
     conditions: next.conditions,
-  });
+  };
+  const detailInputs = (type: string): DetailInputs => ({ ...shared, type });
   const found = new Map<string, ResourceChange>();
   for (const logicalId of creationOrder(next.dependencies).flat()) {
     const existing = inputs.resources[logicalId];

@@ -7,6 +7,7 @@
  * set being computed or executed cannot be deleted. Deleting a REVIEW_IN_PROGRESS stack's last
  * change set leaves the stack, which DeleteStack then deletes.
  */
+import type { QueryInput } from '../../../protocol/query-input.js';
 import type { App } from '../../../server/app.js';
 import { operation, type OperationMap } from '../../service.js';
 import type { ChangeSetRecord } from '../change-sets/types.js';
@@ -23,7 +24,7 @@ interface ChangeSetName {
   nextToken?: string;
 }
 
-function changeSetNamed(query: Parameters<typeof changeSetNameOrArn>[0]): ChangeSetName {
+function changeSetNamed(query: QueryInput): ChangeSetName {
   const nextToken = query.optional('NextToken', { min: 1, max: 1024 });
   return {
     changeSetName: changeSetNameOrArn(query),

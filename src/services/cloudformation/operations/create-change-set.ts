@@ -73,13 +73,14 @@ function targetStack(ctx: OperationContext, input: ChangeSetInput, body: string)
 function sameNamed(ctx: OperationContext, stack: StackRecord, input: ChangeSetInput, body: string): ChangeSetRecord | undefined {
   const existing = changeSetsOf(ctx.app, stack.stackId).find((changeSet) => changeSet.changeSetName === input.changeSetName);
   if (!existing) return undefined;
-  const differing = [
+  const differences: Array<[attribute: string, differs: boolean]> = [
     ['Template', existing.templateBody !== body],
     ['Description', existing.description !== input.description],
     ['ClientToken', existing.clientToken !== input.clientToken],
     ['ChangeSetType', existing.type !== input.type],
-  ].find(([, differs]) => differs);
-  if (differing) throw changeSetMismatch(input.changeSetName, String(differing[0]));
+  ];
+  const differing = differences.find(([, differs]) => differs);
+  if (differing) throw changeSetMismatch(input.changeSetName, differing[0]);
   return existing;
 }
 
