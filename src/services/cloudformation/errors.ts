@@ -25,3 +25,18 @@ export const cannotUpdate = (stackId: string, status: string): AwsError =>
   validationError(`Stack:${stackId} is in ${status} state and can not be updated.`);
 
 export const noUpdates = (): AwsError => validationError('No updates are to be performed.');
+
+// --- change sets (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateChangeSet.html and the other change set actions)
+
+/** "ChangeSet [NAME_OR_ARN] does not exist" (404, as the API answers it). */
+export const changeSetNotFound = (nameOrId: string): AwsError => new AwsError('ChangeSetNotFound', `ChangeSet [${nameOrId}] does not exist`, 404);
+export const isChangeSetNotFound = (error: unknown): boolean => error instanceof AwsError && error.code === 'ChangeSetNotFound';
+
+/** A change set named like one the stack has, asked for differently. */
+export const changeSetMismatch = (name: string, attribute: string): AwsError =>
+  new AwsError('AlreadyExistsException', `ChangeSet ${name} cannot be created due to a mismatch with existing attribute ${attribute}`, 400);
+
+export const invalidChangeSetStatus = (message: string): AwsError => new AwsError('InvalidChangeSetStatus', message, 400);
+
+/** A stack a change set names by name that has no live stack: "Stack [my-stack] does not exist". */
+export const changeSetStackNotFound = (nameOrId: string): AwsError => validationError(`Stack [${nameOrId}] does not exist`);

@@ -1,15 +1,16 @@
 /**
- * CloudFormation's state: stacks and their event streams (in memory, written through to the
- * store), the SSM parameter store, the launch templates CloudFormation keeps, the signals resources
- * are waiting for, and the stack operations running in the background.
+ * CloudFormation's state: stacks and their event streams, change sets (in memory, written through
+ * to the store), the SSM parameter store, the launch templates CloudFormation keeps, the signals
+ * resources are waiting for, and the stack operations running in the background.
  *
  * A stack operation interrupted by a restart cannot resume (the work it was doing is gone with the
  * process): at load, a stack found in an *_IN_PROGRESS status is marked failed with a reason that
- * says so.
+ * says so; so is a change set that was being computed or executed.
  */
 import { RecordTable } from '../../store/record-table.js';
 import type { Store } from '../../store/store.js';
 import type { Logger } from '../../server/logger.js';
+import type { ChangeSetRecord } from './change-sets/types.js';
 import type { LaunchTemplateRecord } from './providers/launch-templates.js';
 import { ParameterStore } from './parameter-store.js';
 import { SignalBoard } from './runner/signals.js';
@@ -37,6 +38,7 @@ const INTERRUPTED: Partial<Record<StackStatus, StackStatus>> = {
 export class CloudFormationState {
   readonly stacks: RecordTable<StackRecord>;
   readonly events: RecordTable<StackEventRecord>;
+  readonly changeSets: RecordTable<ChangeSetRecord>;
   readonly parameters: ParameterStore;
   readonly launchTemplates: RecordTable<LaunchTemplateRecord>;
   readonly signals = new SignalBoard();
@@ -48,6 +50,7 @@ export class CloudFormationState {
   constructor(store: Store, private readonly logger: Logger, settings: Partial<CloudFormationSettings> = {}) {
     this.stacks = new RecordTable(store, 'cfn-stack', (row) => row.stackId);
     this.events = new RecordTable(store, 'cfn-stack-event', (row) => row.eventId);
+    this.changeSets = new RecordTable(store, 'cfn-change-set', (row) => row.changeSetId);
     this.parameters = new ParameterStore(store);
     this.launchTemplates = new RecordTable(store, 'cfn-launch-template', (row) => row.launchTemplateId);
     this.settings = { signalInstancesWhenRunning: settings.signalInstancesWhenRunning ?? signalSettingFromEnv() };
@@ -55,6 +58,13 @@ export class CloudFormationState {
     for (const stack of this.stacks.list()) {
       const failed = INTERRUPTED[stack.status];
       if (failed) this.stacks.put({ ...stack, status: failed, statusReason: `iamd restarted while the stack was ${stack.status}` });
+    }
+    for (const changeSet of this.changeSets.list()) {
+      if (changeSet.status === 'CREATE_PENDING' || changeSet.status === 'CREATE_IN_PROGRESS') {
+        this.changeSets.put({ ...changeSet, status: 'FAILED', statusReason: `iamd restarted while the change set was ${changeSet.status}`, executionStatus: 'UNAVAILABLE' });
+      } else if (changeSet.executionStatus === 'EXECUTE_IN_PROGRESS') {
+        this.changeSets.put({ ...changeSet, executionStatus: 'EXECUTE_FAILED' });
+      }
     }
   }
 

@@ -13,17 +13,15 @@
  */
 import type { Tag } from '../../../directory/types.js';
 import type { QueryInput } from '../../../protocol/query-input.js';
-import { operation, type OperationContext } from '../../service.js';
+import { operation } from '../../service.js';
 import { alreadyExists, validationError } from '../errors.js';
-import { runCreate } from '../runner/create-stack.js';
 import { stackArn } from '../runner/names.js';
-import { StackOperation } from '../runner/stack-operation.js';
-import { StackRun } from '../runner/stack-run.js';
 import type { OnFailure, StackRecord } from '../types.js';
 import { capabilitiesOf, newStackName, notificationArnsOf, parametersOf, tagsOf, templateSource, templateText, type TemplateSource } from './input.js';
 import { prepareTemplate } from './prepare-template.js';
 import { cfnAction, findStack } from './stacks.js';
-import { actingCaller, requestTagKeys, resourceTypesOf } from './common.js';
+import { requestTagKeys, resourceTypesOf } from './common.js';
+import { startCreate } from './stack-starts.js';
 
 const ON_FAILURE: readonly OnFailure[] = ['DO_NOTHING', 'ROLLBACK', 'DELETE'];
 export const PLACEHOLDERS_TAG = 'iamd:placeholders';
@@ -95,15 +93,8 @@ export const CreateStack = operation<CreateStackInput>({
     const prepared = prepareTemplate(ctx.app, body, parametersOf(input.query), input.capabilities, stack);
     if (prepared.template.description !== undefined) stack.description = prepared.template.description;
     stack.parameters = prepared.stackParameters;
-    start(ctx, stack, prepared, input.query.optional('ClientRequestToken'));
+    const token = input.query.optional('ClientRequestToken');
+    startCreate(ctx, stack, prepared, token !== undefined ? { clientRequestToken: token } : {});
     return { StackId: stack.stackId };
   },
 });
-
-function start(ctx: OperationContext, stack: StackRecord, prepared: ReturnType<typeof prepareTemplate>, clientRequestToken: string | undefined): void {
-  const op = new StackOperation(ctx.app, stack, clientRequestToken);
-  op.save({});
-  op.stackEvent('CREATE_IN_PROGRESS', 'User Initiated');
-  const run = new StackRun(ctx.app, op, actingCaller(ctx), prepared);
-  void ctx.app.cloudformation.enqueue(stack.stackId, () => runCreate(run));
-}

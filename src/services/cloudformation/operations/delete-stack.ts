@@ -3,9 +3,11 @@
  * answers at once; the stack is deleted in the background (runner/delete-stack.ts) as the caller.
  * Deleting a stack that does not exist succeeds, as on AWS. A stack still being created or updated
  * is deleted once that operation ends (resources waiting for signals stop waiting, so it ends
- * soon). RetainResources keeps the named resources of a DELETE_FAILED stack.
+ * soon). RetainResources keeps the named resources of a DELETE_FAILED stack. The stack's change
+ * sets are deleted with it (a REVIEW_IN_PROGRESS stack, which has no resources, goes at once).
  */
 import { operation } from '../../service.js';
+import { deleteChangeSetsOf } from '../change-sets/lifecycle.js';
 import { validationError } from '../errors.js';
 import { runDelete } from '../runner/delete-stack.js';
 import { StackOperation } from '../runner/stack-operation.js';
@@ -31,6 +33,7 @@ export const DeleteStack = operation<{ stackName: string; retain: string[]; toke
       throw validationError(`Invalid operation on stack [${stack.stackId}]: RetainResources can only be specified when the stack is in the DELETE_FAILED state`);
     }
     const state = ctx.app.cloudformation;
+    deleteChangeSetsOf(ctx.app, stack.stackId);
     const acting = actingCaller(ctx);
     if (state.running.has(stack.stackId)) {
       for (const logicalId of Object.keys(stack.resources)) state.signals.cancel(stack.stackId, logicalId);

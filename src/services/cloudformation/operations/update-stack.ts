@@ -4,21 +4,21 @@
  * checked as CreateStack checks them; "No updates are to be performed." when nothing changes.
  * The stack is then UPDATE_IN_PROGRESS and the runner applies the change (runner/update-stack.ts).
  * Only a stack at rest in CREATE_COMPLETE, UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE can be updated.
+ * The stack's change sets are then OBSOLETE.
  */
 import type { Tag } from '../../../directory/types.js';
 import type { QueryInput } from '../../../protocol/query-input.js';
 import { operation } from '../../service.js';
 import { cannotUpdate, noTemplate, noUpdates, validationError } from '../errors.js';
-import { StackOperation } from '../runner/stack-operation.js';
-import { StackRun } from '../runner/stack-run.js';
-import { runUpdate, type StackBefore } from '../runner/update-stack.js';
+import { obsoleteChangeSets } from '../change-sets/lifecycle.js';
 import type { StackStatus } from '../types.js';
-import { actingCaller, resourceTypesOf } from './common.js';
+import { resourceTypesOf } from './common.js';
 import { capabilitiesOf, parametersOf, stackNameOrId, tagsOf, templateSource, templateText, type TemplateSource } from './input.js';
 import { prepareTemplate } from './prepare-template.js';
+import { startUpdate } from './stack-starts.js';
 import { requireStack, stackAuthorization } from './stacks.js';
 
-const UPDATABLE: readonly StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
+export const UPDATABLE: readonly StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
 
 interface UpdateStackInput {
   stackName: string;
@@ -62,23 +62,12 @@ export const UpdateStack = operation<UpdateStackInput>({
       === JSON.stringify(stack.parameters.map((parameter) => [parameter.key, parameter.value, parameter.resolvedValue]));
     if (body === stack.templateBody && sameParameters && JSON.stringify(tags) === JSON.stringify(stack.tags)) throw noUpdates();
 
-    const before: StackBefore = {
-      templateBody: stack.templateBody, parameters: stack.parameters, outputs: stack.outputs, tags: stack.tags,
-      description: stack.description, capabilities: stack.capabilities, imports: stack.imports, resources: stack.resources,
-    };
-    const op = new StackOperation(ctx.app, stack, input.query.optional('ClientRequestToken'));
-    op.save({
-      templateBody: body,
-      parameters: prepared.stackParameters,
-      tags,
-      capabilities: input.capabilities,
-      description: prepared.template.description,
-      lastUpdatedTime: ctx.app.clock.now().toISOString(),
+    obsoleteChangeSets(ctx.app, stack.stackId);
+    const token = input.query.optional('ClientRequestToken');
+    startUpdate(ctx, stack, {
+      prepared, tags, capabilities: input.capabilities,
       ...(input.query.has('DisableRollback') ? { disableRollback: input.query.boolean('DisableRollback')! } : {}),
-    });
-    op.stackEvent('UPDATE_IN_PROGRESS', 'User Initiated');
-    const run = new StackRun(ctx.app, op, actingCaller(ctx), prepared);
-    void state.enqueue(stack.stackId, () => runUpdate(run, before));
+    }, token !== undefined ? { clientRequestToken: token } : {});
     return { StackId: stack.stackId };
   },
 });
