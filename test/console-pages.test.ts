@@ -4,10 +4,11 @@
  * second, under 300 KB of script, no sideways scrolling at 375 px; a screenshot of each at both
  * widths in test-artifacts/console/ (and the figures in metrics.json there). Then the pages'
  * behaviour: live updates without reload, the trail's filters and denied calls, instance actions,
- * containing a finding, empty and access-denied states, keyboard use, and times in the reader's
- * locale with UTC on hover. The Stacks pages' behaviour is in console-stacks.test.ts.
+ * containing a finding, empty and access-denied states (a page's count going with a list that
+ * fails), keyboard use, and times in the reader's locale with UTC on hover. The Stacks pages'
+ * behaviour is in console-stacks.test.ts.
  */
-import { CreateAccessKeyCommand, CreateUserCommand, AttachRolePolicyCommand, ListRolesCommand, TagRoleCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, AttachRolePolicyCommand, DeleteUserPolicyCommand, ListRolesCommand, TagRoleCommand } from '@aws-sdk/client-iam';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import assert from 'node:assert/strict';
@@ -20,7 +21,7 @@ import {
   type ConsoleBrowser, type PageLoad,
 } from './helpers/console-browser.js';
 import { cloudformationClient, createStack } from './helpers/cloudformation.js';
-import { allow, createUserWithKey } from './helpers/iam.js';
+import { allow, createUserWithKey, putUserPolicy } from './helpers/iam.js';
 import { cloudTrailClient } from './helpers/trail.js';
 import { createInstanceRole, credentialsOf, endpointsOf, fetchCredentials, putInstance } from './helpers/imds.js';
 import { expectAwsError, iamClient, startTestServer, stsClient, type Credentials, type TestServer } from './helpers/server.js';
@@ -358,6 +359,34 @@ describe('console pages', browserTest(), () => {
     } finally {
       await other.close();
       await empty.close();
+    }
+  });
+
+  it('when a list fails, the figures drawn from it go with it (Roles, Sessions, Activity)', async () => {
+    const actions = ['iam:ListRoles', 'iamd:ListSessions', 'cloudtrail:LookupEvents'];
+    const lister = await createUserWithKey(server, 'lister', allow(actions));
+    const iam = iamClient(server);
+    const other = await browser.context.newPage();
+    const count = other.getByRole('heading', { level: 1 }).locator('span');
+    const cases = [
+      { route: '/roles', figure: count, shows: /^(\d+) of \1$/, action: 'ListRoles' },
+      { route: '/sessions', figure: count, shows: /^\d+ shown, \d+ live$/, action: 'ListSessions' },
+      { route: '/activity', figure: other.locator('main p[aria-live="polite"]'), shows: /^\d+ events? shown/, action: 'LookupEvents' },
+    ];
+    try {
+      await signIn(other, server.url, lister);
+      for (const { route, figure, shows, action } of cases) {
+        await putUserPolicy(iam, 'lister', 'p', allow(actions));
+        await other.goto('about:blank');
+        await other.goto(consoleUrl(server.url, route));
+        await eventually(`${route}: its figure`, async () => shows.test(await figure.innerText()));
+        await iam.send(new DeleteUserPolicyCommand({ UserName: 'lister', PolicyName: 'p' }));
+        await other.getByText(`Access denied: your credentials may not call ${action}`).waitFor();
+        assert.equal(await figure.innerText(), '', `${route}: the figure went with the list`);
+      }
+    } finally {
+      await other.close();
+      iam.destroy();
     }
   });
 });

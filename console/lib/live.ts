@@ -46,6 +46,8 @@ export interface LiveOptions<T> {
   poll?: boolean;
   /** true while the data shows work in progress: the region then loads again on every tick */
   busy?: (data: T) => boolean;
+  /** told when the region shows an error instead of its data (to clear what was derived from it) */
+  failed?: (error: unknown) => void;
 }
 
 export class LivePage {
@@ -156,14 +158,19 @@ class LiveRegion<T> implements LiveView {
   private show(outcome: Outcome<T>): void {
     let content: Child;
     try {
-      content = outcome.ok ? this.render(outcome.data) : errorState(outcome.error);
+      content = outcome.ok ? this.render(outcome.data) : this.failure(outcome.error);
     } catch (error) {
-      content = errorState(error);
+      content = this.failure(error);
     }
     const active = document.activeElement;
     const focusKey = active instanceof HTMLElement && this.region.contains(active) ? active.closest<HTMLElement>('[data-focus]')?.dataset.focus : undefined;
     replaceChildren(this.region, content);
     this.region.setAttribute('aria-busy', 'false');
     if (focusKey !== undefined) this.region.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
+  }
+
+  private failure(error: unknown): HTMLElement {
+    this.options.failed?.(error);
+    return errorState(error);
   }
 }

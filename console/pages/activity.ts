@@ -171,7 +171,7 @@ export function render(context: PageContext): void {
       }),
       older,
     ];
-  });
+  }, { failed: () => { summary.textContent = ''; } });
 
   const keyInput = h('input', { type: 'text', id: 'activity-key', value: filters.key, placeholder: 'AKIA… or ASIA…', autocomplete: 'off', spellcheck: 'false' });
   const principalInput = h('input', { type: 'text', id: 'activity-principal', value: filters.principal, placeholder: 'part of an ARN', autocomplete: 'off' });
