@@ -1,7 +1,7 @@
 /**
  * The console's entry: hash routes to pages (each loaded on first use), the signed-in shell, and
  * sign-out. Routes: #/roles, #/roles/NAME[/tab], #/instances, #/sessions, #/findings, #/activity,
- * #/stacks[/NAME].
+ * #/stacks[?view=deleted], #/stacks/NAME[?id=ARN].
  */
 import { announce, clearNotice } from './components/notice.js';
 import { errorState } from './components/states.js';
@@ -17,7 +17,7 @@ const PAGES: Record<string, (segments: readonly string[]) => Promise<PageModule>
   sessions: () => import('./pages/sessions.js'),
   findings: () => import('./pages/findings.js'),
   activity: () => import('./pages/activity.js'),
-  stacks: () => import('./pages/stacks.js'),
+  stacks: (segments) => (segments.length > 0 ? import('./pages/stack.js') : import('./pages/stacks.js')),
 };
 const DEFAULT_ROUTE = '/roles';
 

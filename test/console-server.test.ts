@@ -161,13 +161,20 @@ interface BrowserIam {
 interface BrowserTrail {
   resultOf(event: { errorCode?: string }): 'succeeded' | 'denied' | 'failed';
 }
+interface StackEvent { eventId: string; timestamp: string; logicalResourceId: string; resourceType: string; status: string; statusReason?: string }
+/** What the tests use of console/api/stack-failure.ts. */
+interface BrowserStackFailure {
+  stackFailure(stack: { stackName: string; status: string }, events: StackEvent[]): { resources: StackEvent[]; stackReasons: string[] } | undefined;
+}
 
-describe('the browser\'s reading of roles and the trail', () => {
+describe('the browser\'s reading of roles, the trail and stacks', () => {
   let iam: BrowserIam;
   let trail: BrowserTrail;
+  let stacks: BrowserStackFailure;
   before(async () => {
     iam = (await import(new URL('../console/api/iam.js', import.meta.url).href)) as BrowserIam;
     trail = (await import(new URL('../console/api/cloudtrail.js', import.meta.url).href)) as BrowserTrail;
+    stacks = (await import(new URL('../console/api/stack-failure.js', import.meta.url).href)) as BrowserStackFailure;
   });
 
   it('writes the AWSRevokeOlderSessions document iamd itself writes (the console\'s form), and reads its cut-off back', () => {
@@ -197,5 +204,25 @@ describe('the browser\'s reading of roles and the trail', () => {
       assert.equal(trail.resultOf({ errorCode: code }), 'denied', code);
     }
     assert.equal(trail.resultOf({ errorCode: 'NoSuchEntity' }), 'failed');
+  });
+
+  it('reads why a stack failed from the events of its last operation, the cancelled resources only when nothing else failed', () => {
+    let n = 0;
+    /** events oldest first here, answered newest first as DescribeStackEvents does */
+    const history = (...lines: Array<[string, string, string?]>): StackEvent[] => lines.map(([logicalResourceId, status, statusReason]) => ({
+      eventId: `e${++n}`, timestamp: '2026-01-01T00:00:00.000Z', logicalResourceId, status,
+      resourceType: logicalResourceId === 'app' ? 'AWS::CloudFormation::Stack' : 'AWS::IAM::Role',
+      ...(statusReason !== undefined ? { statusReason } : {}),
+    })).reverse();
+    const created = history(['app', 'CREATE_IN_PROGRESS', 'User Initiated'], ['Old', 'CREATE_FAILED', 'an earlier failure'],
+      ['app', 'ROLLBACK_COMPLETE'], ['app', 'UPDATE_IN_PROGRESS', 'User Initiated'], ['Waiter', 'UPDATE_FAILED', 'Resource update cancelled'],
+      ['Role', 'UPDATE_FAILED', 'Policy does not exist'], ['app', 'UPDATE_ROLLBACK_IN_PROGRESS', 'The following resource(s) failed to update: [Role]. '],
+      ['app', 'UPDATE_ROLLBACK_COMPLETE']);
+    const failure = stacks.stackFailure({ stackName: 'app', status: 'UPDATE_ROLLBACK_COMPLETE' }, created)!;
+    assert.deepEqual(failure.resources.map((event) => `${event.logicalResourceId} ${event.statusReason}`), ['Role Policy does not exist']);
+    assert.deepEqual(failure.stackReasons, ['The following resource(s) failed to update: [Role]. ']);
+    const cancelledOnly = history(['app', 'DELETE_IN_PROGRESS', 'User Initiated'], ['Waiter', 'CREATE_FAILED', 'Resource creation cancelled'], ['app', 'DELETE_FAILED', 'x']);
+    assert.deepEqual(stacks.stackFailure({ stackName: 'app', status: 'DELETE_FAILED' }, cancelledOnly)!.resources.map((event) => event.logicalResourceId), ['Waiter']);
+    assert.equal(stacks.stackFailure({ stackName: 'app', status: 'CREATE_COMPLETE' }, created), undefined);
   });
 });

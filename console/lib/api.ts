@@ -43,11 +43,6 @@ export class ApiError extends Error {
   get authentication(): boolean {
     return /^(InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|ExpiredToken|ExpiredTokenException|AuthFailure|InvalidAccessKeyId)$/.test(this.code);
   }
-
-  /** iamd does not serve the service at all (CloudFormation before it exists, for one). */
-  get serviceUnavailable(): boolean {
-    return this.code === 'InvalidAction' && /does not serve the service/.test(this.message);
-  }
 }
 
 async function signedFetch(service: ConsoleService, body: string, contentType: string, extraHeaders: Record<string, string>, action: string): Promise<Response> {

@@ -36,7 +36,7 @@ export class ChangeProbe {
       answer = await lookupEvents({ startTime: this.since, maxResults: 50 });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      this.unavailable = error.denied || error.serviceUnavailable;
+      this.unavailable = error.denied;
       return true;
     }
     const fresh = answer.events.filter((event) => !this.seen.has(event.eventId));

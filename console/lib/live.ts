@@ -41,6 +41,15 @@ export function shared<T>(load: () => Promise<T>, windowMs = 1000): () => Promis
 
 type Outcome<T> = { ok: true; data: T } | { ok: false; error: unknown };
 
+export interface LiveOptions<T> {
+  /** false: loaded once, not polled */
+  poll?: boolean;
+  /** true while the data shows work in progress: the region then loads again on every tick */
+  busy?: (data: T) => boolean;
+  /** told when the region shows an error instead of its data (to clear what was derived from it) */
+  failed?: (error: unknown) => void;
+}
+
 export class LivePage {
   private readonly views: Array<LiveRegion<unknown>> = [];
   private readonly timer: number;
@@ -61,8 +70,8 @@ export class LivePage {
     return !this.stopped;
   }
 
-  live<T>(region: HTMLElement, load: () => Promise<T>, render: (data: T) => Child, options: { poll?: boolean } = {}): LiveView {
-    const view = new LiveRegion<T>(region, load, render, this);
+  live<T>(region: HTMLElement, load: () => Promise<T>, render: (data: T) => Child, options: LiveOptions<T> = {}): LiveView {
+    const view = new LiveRegion<T>(region, load, render, options, this);
     if (options.poll !== false) this.views.push(view as LiveRegion<unknown>);
     void view.refresh();
     return view;
@@ -98,9 +107,10 @@ export class LivePage {
         changed = true;
       }
     }
-    if (!changed || this.stopped) return;
-    this.lastFull = performance.now();
-    await Promise.all(this.views.map((view) => view.refresh(true)));
+    if (this.stopped) return;
+    if (changed) this.lastFull = performance.now();
+    const due = changed ? this.views : this.views.filter((view) => view.busy);
+    await Promise.all(due.map((view) => view.refresh(true)));
   }
 }
 
@@ -110,7 +120,11 @@ class LiveRegion<T> implements LiveView {
   private inFlight: Promise<void> | undefined;
 
   constructor(private readonly region: HTMLElement, private readonly load: () => Promise<T>,
-    private readonly render: (data: T) => Child, private readonly page: LivePage) {}
+    private readonly render: (data: T) => Child, private readonly options: LiveOptions<T>, private readonly page: LivePage) {}
+
+  get busy(): boolean {
+    return this.last?.ok === true && this.options.busy?.(this.last.data) === true;
+  }
 
   refresh(background = false): Promise<void> {
     if (this.inFlight) return background ? this.inFlight : this.inFlight.then(() => this.refresh());
@@ -144,14 +158,19 @@ class LiveRegion<T> implements LiveView {
   private show(outcome: Outcome<T>): void {
     let content: Child;
     try {
-      content = outcome.ok ? this.render(outcome.data) : errorState(outcome.error);
+      content = outcome.ok ? this.render(outcome.data) : this.failure(outcome.error);
     } catch (error) {
-      content = errorState(error);
+      content = this.failure(error);
     }
     const active = document.activeElement;
     const focusKey = active instanceof HTMLElement && this.region.contains(active) ? active.closest<HTMLElement>('[data-focus]')?.dataset.focus : undefined;
     replaceChildren(this.region, content);
     this.region.setAttribute('aria-busy', 'false');
     if (focusKey !== undefined) this.region.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focusKey)}"]`)?.focus();
+  }
+
+  private failure(error: unknown): HTMLElement {
+    this.options.failed?.(error);
+    return errorState(error);
   }
 }

@@ -67,11 +67,15 @@ class TrailView {
 
   constructor(private readonly filters: Filters) {}
 
-  private add(events: readonly TrailEvent[]): boolean {
+  /**
+   * Adds events in the server's order (newest first), `newer` than those held or `older`: times are
+   * whole seconds, so the (stable) sort keeps events of the same second in the order they came.
+   */
+  private add(events: readonly TrailEvent[], where: 'newer' | 'older'): boolean {
     const fresh = events.filter((event) => !this.ids.has(event.eventId));
     for (const event of fresh) this.ids.add(event.eventId);
     if (fresh.length === 0) return false;
-    this.events = [...fresh, ...this.events].sort(byTimeDescending);
+    this.events = (where === 'newer' ? [...fresh, ...this.events] : [...this.events, ...fresh]).sort(byTimeDescending);
     return true;
   }
 
@@ -86,7 +90,7 @@ class TrailView {
       let token: string | undefined;
       for (let page = 0; page < MAX_PAGES_PER_LOAD; page++) {
         const answer = await lookupEvents({ ...(attribute ? { attribute } : {}), ...(token !== undefined ? { nextToken: token } : {}) });
-        this.add(answer.events);
+        this.add(answer.events, 'older');
         token = answer.nextToken;
         if (token === undefined || this.matching() >= 50) break;
       }
@@ -97,14 +101,14 @@ class TrailView {
       const newest = this.events[0];
       const startTime = newest ? Math.floor(Date.parse(newest.eventTime) / 1000) : undefined;
       let token: string | undefined;
-      let changed = false;
+      const newer: TrailEvent[] = [];
       for (let page = 0; page < MAX_PAGES_PER_LOAD; page++) {
         const answer = await lookupEvents({ ...(attribute ? { attribute } : {}), ...(startTime !== undefined ? { startTime } : {}), ...(token !== undefined ? { nextToken: token } : {}) });
-        changed = this.add(answer.events) || changed;
+        newer.push(...answer.events);
         token = answer.nextToken;
         if (token === undefined) break;
       }
-      if (changed) this.version++;
+      if (this.add(newer, 'newer')) this.version++;
     }
     return { version: this.version, more: this.nextToken !== undefined };
   }
@@ -113,7 +117,7 @@ class TrailView {
     if (this.nextToken === undefined) return;
     const attribute = attributeOf(this.filters);
     const answer = await lookupEvents({ ...(attribute ? { attribute } : {}), nextToken: this.nextToken });
-    this.add(answer.events);
+    this.add(answer.events, 'older');
     this.nextToken = answer.nextToken;
     this.version++;
   }
@@ -167,7 +171,7 @@ export function render(context: PageContext): void {
       }),
       older,
     ];
-  });
+  }, { failed: () => { summary.textContent = ''; } });
 
   const keyInput = h('input', { type: 'text', id: 'activity-key', value: filters.key, placeholder: 'AKIA… or ASIA…', autocomplete: 'off', spellcheck: 'false' });
   const principalInput = h('input', { type: 'text', id: 'activity-principal', value: filters.principal, placeholder: 'part of an ARN', autocomplete: 'off' });

@@ -46,7 +46,7 @@ export function render(context: PageContext): void {
         { header: 'Created', cell: (role) => timeElement(role.createDate), className: 'nowrap' },
       ],
     });
-  });
+  }, { failed: () => { count.textContent = ''; } });
   input.addEventListener('input', () => {
     search = input.value;
     context.remember(route(['roles'], { search }));

@@ -53,7 +53,7 @@ export function render(context: PageContext): void {
         ? emptyState('No sessions.', 'A session appears here when STS (AssumeRole, GetSessionToken, GetFederationToken) or an instance\'s metadata service issues a temporary credential.')
         : emptyState('No session matches these filters.'),
     });
-  });
+  }, { failed: () => { count.textContent = ''; } });
   const changed = (): void => {
     context.remember(route(['sessions'], { q: filters.q, role: filters.role, instance: filters.instance, status: filters.status === 'live' ? undefined : filters.status }));
     view.rerender();
