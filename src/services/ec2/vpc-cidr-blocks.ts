@@ -70,10 +70,11 @@ function localRoutes(ctx: OperationContext, vpcId: string, cidrBlock: string, ch
   const tables = state.routeTables.list().filter((table) => table.vpcId === vpcId);
   return tableWrite(state.routeTables, tables.map((table) => {
     const others = table.routes.filter((route) => !(route.destinationCidrBlock === cidrBlock && route.gatewayId === 'local'));
-    const routes = change === 'add'
-      ? [...others, { destinationCidrBlock: cidrBlock, gatewayId: 'local', state: 'active' as const, origin: 'CreateRouteTable' as const }]
-      : others;
-    return { put: { ...table, routes } };
+    if (change === 'remove') return { put: { ...table, routes: others } };
+    // Local routes come first, as EC2 lists them.
+    const locals = others.filter((route) => route.gatewayId === 'local');
+    const local = { destinationCidrBlock: cidrBlock, gatewayId: 'local', state: 'active' as const, origin: 'CreateRouteTable' as const };
+    return { put: { ...table, routes: [...locals, local, ...others.filter((route) => route.gatewayId !== 'local')] } };
   }));
 }
 
