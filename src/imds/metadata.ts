@@ -6,9 +6,10 @@
  *
  * Served: ami-id, ami-launch-index, ami-manifest-path, block-device-mapping/, hostname, iam/ (only
  * with an instance profile), instance-action, instance-id, instance-life-cycle, instance-type,
- * local-hostname, local-ipv4, mac, network/interfaces/macs/, placement/, profile, reservation-id,
- * security-groups, services/, tags/instance/ (only with InstanceMetadataTags enabled); user-data;
- * dynamic/instance-identity/document.
+ * local-hostname, local-ipv4, mac, network/interfaces/macs/, placement/, profile, public-hostname
+ * and public-ipv4 (only while an Elastic IP address is associated; the host name only when the VPC
+ * has DNS host names on), reservation-id, security-groups, services/, tags/instance/ (only with
+ * InstanceMetadataTags enabled); user-data; dynamic/instance-identity/document.
  * Known gaps: no public-keys/ (iamd keeps no key material), events/, spot/, metrics/, the signed
  * identity documents (pkcs7, signature: AWS's signing key), identity-credentials/ and
  * iam/security-credentials-extended/ (404, which makes the SDKs fall back to the classic path).
@@ -16,6 +17,8 @@
 import { isoSeconds } from '../domain/clock.js';
 import type { App } from '../server/app.js';
 import type { InstanceRecord } from '../services/ec2/types.js';
+import { cidrBlocksOf } from '../services/ec2/vpc-cidr-blocks.js';
+import { addressOfInterface, publicDnsNameIn } from '../services/ec2/public-addresses.js';
 import { credentialDocument, infoDocument, profileState, type CredentialTiming, type ProfileState, type RoleDelivery } from './credentials.js';
 import { imdsJson } from './json.js';
 
@@ -53,10 +56,22 @@ export function versionRoot(request: MetadataRequest): MetadataNode {
   });
 }
 
+/** The instance's Elastic IP address and its public host name ('' without DNS host names), if one is associated. */
+function publicAddress(app: App, instance: InstanceRecord): { ip: string; hostname: string } | undefined {
+  const address = addressOfInterface(app.ec2, instance.networkInterfaceId);
+  return address ? { ip: address.publicIp, hostname: publicDnsNameIn(app.ec2, instance.vpcId, address.publicIp, app.region) } : undefined;
+}
+
+function publicEntries(address: { ip: string; hostname: string } | undefined, ipName: string): Array<readonly [string, MetadataNode]> {
+  if (!address) return [];
+  return [...(address.hostname ? [['public-hostname', text(address.hostname)] as const] : []), [ipName, text(address.ip)] as const];
+}
+
 function metaData(request: MetadataRequest): MetadataNode {
   return dir(() => {
     const { app, instance } = request;
     const iam = iamTree(request);
+    const address = publicAddress(app, instance);
     const entries: Array<readonly [string, MetadataNode]> = [
       ['ami-id', text(instance.imageId)],
       ['ami-launch-index', text(String(instance.amiLaunchIndex))],
@@ -74,6 +89,7 @@ function metaData(request: MetadataRequest): MetadataNode {
       ['network', dir(() => [['interfaces', dir(() => [['macs', dir(() => [[instance.macAddress, networkInterface(app, instance)]])]])]])],
       ['placement', placement(app, instance)],
       ['profile', text('default-hvm')],
+      ...publicEntries(address, 'public-ipv4'),
       ['reservation-id', text(instance.reservationId)],
       ['security-groups', file(() => securityGroupNames(app, instance).join('\n'))],
       ['services', dir(() => [['domain', text('amazonaws.com')], ['partition', text('aws')]])],
@@ -103,14 +119,17 @@ function networkInterface(app: App, instance: InstanceRecord): MetadataNode {
   return dir(() => {
     const subnet = app.ec2.subnets.get(instance.subnetId);
     const vpc = app.ec2.vpcs.get(instance.vpcId);
-    const vpcCidrs = vpc ? [vpc.cidrBlock, ...vpc.additionalCidrBlocks] : [];
+    const vpcCidrs = vpc ? cidrBlocksOf(vpc) : [];
+    const address = publicAddress(app, instance);
     const entries: Array<readonly [string, MetadataNode]> = [
       ['device-number', text('0')],
       ['interface-id', text(instance.networkInterfaceId)],
+      ...(address ? [['ipv4-associations', dir(() => [[address.ip, text(instance.privateIpAddress)]])] as const] : []),
       ['local-hostname', text(instance.privateDnsName)],
       ['local-ipv4s', text(instance.privateIpAddress)],
       ['mac', text(instance.macAddress)],
       ['owner-id', text(instance.ownerId)],
+      ...publicEntries(address, 'public-ipv4s'),
       ['security-group-ids', text(instance.securityGroupIds.join('\n'))],
       ['security-groups', file(() => securityGroupNames(app, instance).join('\n'))],
       ['subnet-id', text(instance.subnetId)],

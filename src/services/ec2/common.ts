@@ -14,7 +14,7 @@ export type ConditionKeys = NonNullable<Authorization['conditionKeys']>;
 
 export type Ec2ResourceType =
   | 'instance' | 'vpc' | 'subnet' | 'security-group' | 'internet-gateway' | 'route-table' | 'vpc-endpoint' | 'image'
-  | 'network-interface' | 'volume' | 'key-pair' | 'security-group-rule';
+  | 'network-interface' | 'volume' | 'key-pair' | 'security-group-rule' | 'elastic-ip' | 'natgateway';
 
 /** arn:aws:ec2:REGION:ACCOUNT:TYPE/ID; public images have an empty account. */
 export function ec2Arn(ctx: OperationContext, type: Ec2ResourceType, id: string, accountId = ctx.app.accountId): string {

@@ -42,3 +42,12 @@ export const vpcEndpointNotFound = (id: string): AwsError => error('InvalidVpcEn
 export const associationNotFound = (id: string): AwsError => error('InvalidAssociationID.NotFound', `The association ID '${id}' does not exist`);
 export const invalidFilter = (name: string): AwsError => invalidParameterValue(`The filter '${name}' is invalid`);
 export const invalidNextToken = (): AwsError => invalidParameterValue('Invalid value for parameter nextToken: the token is not one this service issued.');
+export const allocationNotFound = (id: string): AwsError => error('InvalidAllocationID.NotFound', `The allocation ID '${id}' does not exist`);
+export const addressNotFound = (ip: string): AwsError => error('InvalidAddress.NotFound', `Address '${ip}' not found.`);
+export const networkInterfaceNotFound = (id: string): AwsError => error('InvalidNetworkInterfaceID.NotFound', `The networkInterface ID '${id}' does not exist`);
+/** DescribeNatGateways / DeleteNatGateway; a route's NatGatewayId is InvalidNatGatewayID.NotFound instead. */
+export const natGatewayNotFound = (id: string): AwsError => error('NatGatewayNotFound', `NAT gateway ${id} was not found`);
+export const routeNatGatewayNotFound = (id: string): AwsError => error('InvalidNatGatewayID.NotFound', `The natGateway ID '${id}' does not exist`);
+export const gatewayNotAttached = (vpcId: string): AwsError => error('Gateway.NotAttached', `Network ${vpcId} is not attached to any internet gateway`);
+/** What EC2 answers when a user touches an association AWS manages (a NAT gateway's Elastic IP address). */
+export const managedAssociation = (): AwsError => error('AuthFailure', 'You do not have permission to access the specified resource.');

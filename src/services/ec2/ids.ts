@@ -8,7 +8,7 @@ import type { RandomSource } from '../../domain/ids.js';
 
 export type Ec2IdPrefix =
   | 'i' | 'r' | 'vpc' | 'subnet' | 'sg' | 'igw' | 'rtb' | 'rtbassoc' | 'vpce' | 'eni' | 'eni-attach' | 'iip-assoc'
-  | 'vol' | 'snap' | 'dopt' | 'vpc-cidr-assoc' | 'sgr' | 'acl';
+  | 'vol' | 'snap' | 'dopt' | 'vpc-cidr-assoc' | 'sgr' | 'acl' | 'eipalloc' | 'eipassoc' | 'nat';
 
 /** First octets of the MACs EC2 gives interfaces: locally administered, unicast. */
 const MAC_FIRST_OCTETS = [0x02, 0x06, 0x0a, 0x0e, 0x12, 0x16];

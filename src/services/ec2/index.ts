@@ -5,16 +5,21 @@
  */
 import { ec2Protocol } from '../../protocol/protocols.js';
 import type { AnyOperation, OperationMap, ServiceDefinition } from '../service.js';
+import { addressAssociationOperations } from './address-associations.js';
+import { addressOperations } from './addresses.js';
 import { imageOperations } from './images.js';
 import { instanceProfileOperations } from './instance-profiles.js';
 import { instanceStateOperations } from './instance-states.js';
 import { instanceOperations } from './instances.js';
 import { internetGatewayOperations } from './internet-gateways.js';
+import { natGatewayOperations } from './nat-gateways.js';
 import { regionOperations } from './regions.js';
 import { routeTableOperations } from './route-tables.js';
+import { routeOperations } from './routes.js';
 import { securityGroupOperations } from './security-groups.js';
 import { subnetOperations } from './subnets.js';
 import { tagOperations } from './tags.js';
+import { vpcCidrBlockOperations } from './vpc-cidr-blocks.js';
 import { vpcEndpointOperations } from './vpc-endpoints.js';
 import { vpcOperations } from './vpcs.js';
 
@@ -39,11 +44,16 @@ const operations: OperationMap = {
   ...imageOperations,
   ...regionOperations,
   ...vpcOperations,
+  ...vpcCidrBlockOperations,
   ...subnetOperations,
   ...securityGroupOperations,
   ...internetGatewayOperations,
   ...routeTableOperations,
+  ...routeOperations,
   ...vpcEndpointOperations,
+  ...addressOperations,
+  ...addressAssociationOperations,
+  ...natGatewayOperations,
 };
 
 export const ec2Service: ServiceDefinition = {

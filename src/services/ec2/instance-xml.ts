@@ -1,15 +1,17 @@
 /**
  * The Instance shape (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html) as
- * RunInstances and DescribeInstances write it, and the small shapes around it. What iamd does not
- * model (public addresses, volumes, CPU options) is written as a new instance in a default subnet
- * without a public address would show it; the root volume and the interface attachment get ids
- * derived from the instance id.
+ * RunInstances and DescribeInstances write it, and the small shapes around it. An instance's public
+ * address is the Elastic IP address associated with its interface, if any (iamd assigns no
+ * automatic public addresses). What iamd does not model (volumes, CPU options) is written as AWS
+ * shows a new instance; the root volume and the interface attachment get ids derived from the
+ * instance id.
  */
 import type { XmlObject } from '../../protocol/xml.js';
 import type { OperationContext } from '../service.js';
 import { tagsXml } from './common.js';
 import { findPublicImage } from './image-catalog.js';
 import { derivedId } from './ids.js';
+import { addressOfInterface, publicDnsNameIn } from './public-addresses.js';
 import { INSTANCE_STATE_CODES, type InstanceRecord, type InstanceStateName, type MetadataOptions, type ProfileAssociation } from './types.js';
 
 export function stateXml(state: InstanceStateName): XmlObject {
@@ -48,8 +50,17 @@ function groupSetXml(ctx: OperationContext, groupIds: readonly string[]): XmlObj
   return groupIds.map((groupId) => ({ groupId, groupName: ctx.app.ec2.securityGroups.get(groupId)?.groupName }));
 }
 
+/** The instance's public address (its Elastic IP address) and public host name, or undefined. */
+export function publicAddressOf(ctx: OperationContext, instance: InstanceRecord): { publicIp: string; publicDnsName: string } | undefined {
+  const address = instance.state === 'terminated' ? undefined : addressOfInterface(ctx.app.ec2, instance.networkInterfaceId);
+  if (!address) return undefined;
+  return { publicIp: address.publicIp, publicDnsName: publicDnsNameIn(ctx.app.ec2, instance.vpcId, address.publicIp, ctx.app.region) };
+}
+
 export function instanceXml(ctx: OperationContext, instance: InstanceRecord): XmlObject {
   const image = findPublicImage(ctx.app.region, instance.imageId);
+  const publicAddress = publicAddressOf(ctx, instance);
+  const publicAssociation = publicAddress ? { ...publicAddress, ipOwnerId: ctx.app.accountId } : undefined;
   const rootDeviceName = image?.rootDeviceName ?? '/dev/xvda';
   const terminated = instance.state === 'terminated';
   const groups = groupSetXml(ctx, instance.securityGroupIds);
@@ -59,7 +70,7 @@ export function instanceXml(ctx: OperationContext, instance: InstanceRecord): Xm
     imageId: instance.imageId,
     instanceState: stateXml(instance.state),
     privateDnsName: terminated ? '' : instance.privateDnsName,
-    dnsName: '',
+    dnsName: publicAddress?.publicDnsName ?? '',
     reason: instance.stateTransitionReason,
     keyName: instance.keyName,
     amiLaunchIndex: instance.amiLaunchIndex,
@@ -72,6 +83,7 @@ export function instanceXml(ctx: OperationContext, instance: InstanceRecord): Xm
     subnetId: terminated ? undefined : instance.subnetId,
     vpcId: terminated ? undefined : instance.vpcId,
     privateIpAddress: terminated ? undefined : instance.privateIpAddress,
+    ipAddress: publicAddress?.publicIp,
     sourceDestCheck: terminated ? undefined : true,
     groupSet: terminated ? [] : groups,
     stateReason: stateReasonXml(instance.state),
@@ -98,6 +110,7 @@ export function instanceXml(ctx: OperationContext, instance: InstanceRecord): Xm
       privateDnsName: instance.privateDnsName,
       sourceDestCheck: true,
       groupSet: groups,
+      association: publicAssociation,
       attachment: {
         attachmentId: derivedId('eni-attach', instance.networkInterfaceId),
         deviceIndex: 0,
@@ -106,7 +119,7 @@ export function instanceXml(ctx: OperationContext, instance: InstanceRecord): Xm
         deleteOnTermination: true,
         networkCardIndex: 0,
       },
-      privateIpAddressesSet: [{ privateIpAddress: instance.privateIpAddress, privateDnsName: instance.privateDnsName, primary: true }],
+      privateIpAddressesSet: [{ privateIpAddress: instance.privateIpAddress, privateDnsName: instance.privateDnsName, primary: true, association: publicAssociation }],
       ipv6AddressesSet: [],
       interfaceType: 'interface',
     }],

@@ -11,8 +11,8 @@
  * from an image with ImdsSupport v2.0 (Amazon Linux 2023) requires IMDSv2 with hop limit 2 unless
  * MetadataOptions say otherwise, as on AWS.
  *
- * Known gaps: key pairs are not checked (there is no key pair API), no public addresses, one
- * network interface per instance (NetworkInterface.N is not read), launch templates are not
+ * Known gaps: key pairs are not checked (there is no key pair API), no automatic public addresses
+ * (an Elastic IP address gives one: address-associations.ts), one network interface per instance (NetworkInterface.N is not read), launch templates are not
  * supported.
  */
 import type { Tag } from '../../directory/types.js';
@@ -27,7 +27,7 @@ import type { PublicImage } from './image-catalog.js';
 import { applyFilters, Ec2Input, filtersOf, instanceIdsOrPage, paginate, tagSpecificationsOf, type FilterFields } from './input.js';
 import { instanceArn, metadataKeys } from './instance-auth.js';
 import { newAssociation, passRoleAuthorization, resolveInstanceProfile, type ResolvedProfile } from './instance-profiles.js';
-import { reservationsXml } from './instance-xml.js';
+import { publicAddressOf, reservationsXml } from './instance-xml.js';
 import { defaultSubnet, findImage, findInstances, findSecurityGroup, findSecurityGroupByName, findSubnet, visibleInstances, vpcDefaultGroup } from './lookups.js';
 import { addressBook, allocatePrivateIp, claimPrivateIp, privateDnsName } from './private-ips.js';
 import { tableWrite } from './state.js';
@@ -353,7 +353,16 @@ const DescribeInstances = operation<Ec2Input>({
     const filters = filtersOf(input);
     const groupNames = (instance: InstanceRecord): string[] =>
       instance.securityGroupIds.map((id) => ctx.app.ec2.securityGroups.get(id)?.groupName ?? '');
-    const fields: FilterFields<InstanceRecord> = { ...INSTANCE_FILTERS, 'instance.group-name': groupNames, 'group-name': groupNames };
+    const publicIp = (instance: InstanceRecord): string | undefined => publicAddressOf(ctx, instance)?.publicIp;
+    const fields: FilterFields<InstanceRecord> = {
+      ...INSTANCE_FILTERS,
+      'instance.group-name': groupNames,
+      'group-name': groupNames,
+      'ip-address': publicIp,
+      'network-interface.association.public-ip': publicIp,
+      'network-interface.addresses.association.public-ip': publicIp,
+      'dns-name': (instance) => publicAddressOf(ctx, instance)?.publicDnsName,
+    };
     const chosen = ids.length > 0 ? findInstances(ctx, ids) : visibleInstances(ctx);
     requireAll(ctx, input.dryRun, [describeAuthorization('DescribeInstances')]);
     const matching = applyFilters(chosen, filters, fields, (instance) => instance.tags).sort(byKey((instance) => instance.instanceId));

@@ -1,6 +1,7 @@
 /**
- * Internet gateways: create, attach to one VPC (a VPC has at most one), detach, delete (not while
- * attached). Routes through a detached gateway become blackholes, as on AWS.
+ * Internet gateways: create, attach to one VPC (a VPC has at most one), detach (not while an
+ * Elastic IP address is mapped in the VPC), delete (not while attached). Routes through a detached
+ * gateway become blackholes, as on AWS.
  */
 import type { XmlObject } from '../../protocol/xml.js';
 import { AwsError } from '../../protocol/aws-error.js';
@@ -9,6 +10,7 @@ import { byKey, describeAuthorization, ec2Action, ec2Arn, requestTagKeys, requir
 import { dependencyViolation } from './errors.js';
 import { applyFilters, Ec2Input, filtersOf, pageRequest, paginate, tagSpecificationsOf, type FilterFields } from './input.js';
 import { findInternetGateway, findVpc } from './lookups.js';
+import { hasMappedAddresses } from './public-addresses.js';
 import { tableWrite } from './state.js';
 import type { InternetGatewayRecord } from './types.js';
 
@@ -89,6 +91,9 @@ const DetachInternetGateway = operation<Ec2Input>({
       throw new AwsError('Gateway.NotAttached', `resource ${gateway.internetGatewayId} is not attached to network ${vpc.vpcId}`, 400);
     }
     const state = ctx.app.ec2;
+    if (hasMappedAddresses(state, vpc.vpcId)) {
+      throw dependencyViolation(`Network ${vpc.vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`);
+    }
     state.commit([
       tableWrite(state.internetGateways, [{ put: { ...gateway, attachments: [] } }]),
       routesThrough(ctx, gateway.internetGatewayId, vpc.vpcId, 'blackhole'),

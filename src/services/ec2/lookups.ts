@@ -4,12 +4,14 @@
  */
 import type { OperationContext } from '../service.js';
 import {
-  groupNameNotFound, groupNotFound, imageNotFound, instanceNotFound, internetGatewayNotFound, malformedId, routeTableNotFound, subnetNotFound,
-  vpcEndpointNotFound, vpcNotFound,
+  addressNotFound, allocationNotFound, groupNameNotFound, groupNotFound, imageNotFound, instanceNotFound, internetGatewayNotFound, malformedId,
+  natGatewayNotFound, routeTableNotFound, subnetNotFound, vpcEndpointNotFound, vpcNotFound,
 } from './errors.js';
 import { findPublicImage, type PublicImage } from './image-catalog.js';
+import { isNatGatewayVisible } from './nat-gateway-states.js';
 import type {
-  InstanceRecord, InternetGatewayRecord, RouteTableRecord, SecurityGroupRecord, SubnetRecord, VpcEndpointRecord, VpcRecord,
+  AddressRecord, InstanceRecord, InternetGatewayRecord, NatGatewayRecord, RouteTableRecord, SecurityGroupRecord, SubnetRecord, VpcEndpointRecord,
+  VpcRecord,
 } from './types.js';
 
 const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -117,4 +119,23 @@ export function defaultSubnet(ctx: OperationContext, availabilityZone?: string):
 /** The group "default" of a VPC. */
 export function vpcDefaultGroup(ctx: OperationContext, vpcId: string): SecurityGroupRecord | undefined {
   return ctx.app.ec2.securityGroups.list().find((group) => group.vpcId === vpcId && group.groupName === 'default');
+}
+
+export function findAddress(ctx: OperationContext, allocationId: string): AddressRecord {
+  const address = ctx.app.ec2.addresses.get(allocationId);
+  if (!address) throw allocationNotFound(allocationId);
+  return address;
+}
+
+export function findAddressByPublicIp(ctx: OperationContext, publicIp: string): AddressRecord {
+  const address = ctx.app.ec2.addresses.list().find((candidate) => candidate.publicIp === publicIp);
+  if (!address) throw addressNotFound(publicIp);
+  return address;
+}
+
+/** A NAT gateway the API still shows (a deleted one for an hour). */
+export function findNatGateway(ctx: OperationContext, id: string): NatGatewayRecord {
+  const gateway = ctx.app.ec2.natGateways.get(id);
+  if (!gateway || !isNatGatewayVisible(gateway, ctx.request.time)) throw natGatewayNotFound(id);
+  return gateway;
 }

@@ -1,6 +1,7 @@
 /**
- * Private IPv4 addresses of instances. An address comes from the subnet's CIDR, skipping the five
- * AWS keeps (network, +1 router, +2 DNS, +3 reserved, broadcast) and those in use in the subnet.
+ * Private IPv4 addresses of instances and NAT gateways. An address comes from the subnet's CIDR,
+ * skipping the five AWS keeps (network, +1 router, +2 DNS, +3 reserved, broadcast) and those in use
+ * in the subnet.
  * iamd adds one rule of its own: an instance's loopback address is 127.b.c.d for private IP
  * a.b.c.d (src/network/addresses.ts), so no two live (not terminated) instances may share the last
  * three octets, even in different VPCs with overlapping CIDRs; 127.0.0.0, 127.0.0.1 and
@@ -9,6 +10,7 @@
 import { AwsError } from '../../protocol/aws-error.js';
 import { formatIpv4, ipInCidr, lastThreeOctets, parseCidr, parseIpv4, usableRange } from './cidr.js';
 import { invalidParameterValue } from './errors.js';
+import { holdsNatAddress } from './nat-gateway-states.js';
 import type { Ec2State } from './state.js';
 import type { InstanceRecord, SubnetRecord } from './types.js';
 
@@ -29,6 +31,7 @@ export function addressBook(state: Ec2State, subnet: SubnetRecord): AddressBook 
     loopbackSuffixes.add(lastThreeOctets(ip));
     if (instance.subnetId === subnet.subnetId) inSubnet.add(ip);
   }
+  for (const gateway of natGatewaysIn(state, subnet)) inSubnet.add(parseIpv4(gateway.privateIp)!);
   return { inSubnet, loopbackSuffixes };
 }
 
@@ -73,9 +76,14 @@ function take(book: AddressBook, ip: number): void {
   book.loopbackSuffixes.add(lastThreeOctets(ip));
 }
 
+function natGatewaysIn(state: Ec2State, subnet: SubnetRecord) {
+  return state.natGateways.list().filter((gateway) => gateway.subnetId === subnet.subnetId && holdsNatAddress(gateway));
+}
+
 /** Free addresses of a subnet (AvailableIpAddressCount). */
 export function availableAddressCount(state: Ec2State, subnet: SubnetRecord): number {
-  const used = state.instances.list().filter((instance) => instance.subnetId === subnet.subnetId && holdsAddress(instance)).length;
+  const used = state.instances.list().filter((instance) => instance.subnetId === subnet.subnetId && holdsAddress(instance)).length
+    + natGatewaysIn(state, subnet).length;
   return usableRange(parseCidr(subnet.cidrBlock)!).count - used;
 }
 

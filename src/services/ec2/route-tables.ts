@@ -1,30 +1,21 @@
 /**
- * Route tables: the main table every VPC has, tables of one's own, routes (the local route cannot
- * be removed; targets are internet gateways attached to the VPC), and associations with subnets or
- * gateways. A gateway VPC endpoint's route (its service's prefix list) is shown in each table the
- * endpoint names, as AWS adds it; it lives with the endpoint, not in the table.
- * Known gap: routes to NAT gateways, instances, peering connections and transit gateways.
+ * Route tables: the main table every VPC has, tables of one's own (with a local route for each of
+ * the VPC's blocks), and associations with subnets or gateways; the routes in them are routes.ts.
+ * A gateway VPC endpoint's route (its service's prefix list) is shown in each table the endpoint
+ * names, as AWS adds it; it lives with the endpoint, not in the table.
+ * Known gap: routes to instances, network interfaces, peering connections and transit gateways.
  */
 import type { XmlObject } from '../../protocol/xml.js';
 import { AwsError } from '../../protocol/aws-error.js';
 import { operation, type Authorization, type OperationContext, type OperationMap } from '../service.js';
 import { byKey, describeAuthorization, ec2Action, ec2Arn, requestTagKeys, requireAll, resourceTagKeys, tagOnCreateAuthorization, tagsXml } from './common.js';
-import { parseCidr } from './cidr.js';
 import { associationNotFound, dependencyViolation, invalidParameterValue, missingParameter } from './errors.js';
 import { applyFilters, Ec2Input, filtersOf, pageRequest, paginate, tagSpecificationsOf, type FilterFields } from './input.js';
 import { findInternetGateway, findRouteTable, findSubnet, findVpc } from './lookups.js';
-import type { RouteRecord, RouteTableRecord } from './types.js';
+import { routeState, routeXml } from './route-targets.js';
+import type { RouteTableRecord } from './types.js';
+import { cidrBlocksOf } from './vpc-cidr-blocks.js';
 import { gatewayEndpointRoutes } from './vpc-endpoints.js';
-
-function routeXml(route: RouteRecord): XmlObject {
-  return {
-    destinationCidrBlock: route.destinationCidrBlock,
-    gatewayId: route.gatewayId,
-    natGatewayId: route.natGatewayId,
-    state: route.state,
-    origin: route.origin,
-  };
-}
 
 export function routeTableXml(ctx: OperationContext, table: RouteTableRecord): XmlObject {
   return {
@@ -32,7 +23,7 @@ export function routeTableXml(ctx: OperationContext, table: RouteTableRecord): X
     vpcId: table.vpcId,
     ownerId: table.ownerId,
     routeSet: [
-      ...table.routes.map(routeXml),
+      ...table.routes.map((route) => routeXml(ctx, route)),
       ...gatewayEndpointRoutes(ctx, table.routeTableId).map((route) => ({
         destinationPrefixListId: route.prefixListId, gatewayId: route.vpcEndpointId, state: 'active', origin: 'CreateRoute',
       })),
@@ -50,7 +41,7 @@ export function routeTableXml(ctx: OperationContext, table: RouteTableRecord): X
   };
 }
 
-function tableAuthorization(ctx: OperationContext, action: string, table: RouteTableRecord): Authorization {
+export function tableAuthorization(ctx: OperationContext, action: string, table: RouteTableRecord): Authorization {
   return {
     action: ec2Action(action),
     resource: ec2Arn(ctx, 'route-table', table.routeTableId),
@@ -68,7 +59,7 @@ const CreateRouteTable = operation<Ec2Input>({
     const table: RouteTableRecord = {
       routeTableId: ctx.app.ec2.ids.id('rtb'),
       vpcId: vpc.vpcId,
-      routes: [{ destinationCidrBlock: vpc.cidrBlock, gatewayId: 'local', state: 'active', origin: 'CreateRouteTable' }],
+      routes: cidrBlocksOf(vpc).map((cidrBlock) => ({ destinationCidrBlock: cidrBlock, gatewayId: 'local', state: 'active', origin: 'CreateRouteTable' })),
       associations: [],
       ownerId: ctx.app.accountId,
       tags,
@@ -96,62 +87,6 @@ const DeleteRouteTable = operation<Ec2Input>({
       throw dependencyViolation(`The routeTable '${table.routeTableId}' has dependencies and cannot be deleted.`);
     }
     ctx.app.ec2.routeTables.delete(table.routeTableId);
-    return { return: true };
-  },
-});
-
-function destinationOf(input: Ec2Input): string {
-  const destination = input.string('DestinationCidrBlock');
-  if (destination === undefined) {
-    if (input.has('DestinationIpv6CidrBlock') || input.has('DestinationPrefixListId')) {
-      throw invalidParameterValue('iamd supports IPv4 destination CIDR blocks only.');
-    }
-    throw missingParameter('destinationCidrBlock');
-  }
-  if (!parseCidr(destination)) throw invalidParameterValue(`Value (${destination}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`);
-  return destination;
-}
-
-/** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html */
-const CreateRoute = operation<Ec2Input>({
-  input: (query) => new Ec2Input(query),
-  authorize: () => 'in-handler',
-  handle(input, ctx) {
-    const table = findRouteTable(ctx, input.required('RouteTableId', 'routeTableId'));
-    const destination = destinationOf(input);
-    const gatewayId = input.string('GatewayId');
-    if (gatewayId === undefined) {
-      const other = ['NatGatewayId', 'InstanceId', 'NetworkInterfaceId', 'VpcPeeringConnectionId', 'TransitGatewayId', 'VpcEndpointId', 'EgressOnlyInternetGatewayId']
-        .find((name) => input.has(name));
-      if (other) throw invalidParameterValue(`iamd supports routes to internet gateways only (got ${other}).`);
-      throw new AwsError('InvalidParameterCombination', 'The request must contain exactly one of gatewayId, natGatewayId, networkInterfaceId, vpcPeeringConnectionId or instanceId', 400);
-    }
-    if (!gatewayId.startsWith('igw-')) throw new AwsError('InvalidGatewayID.NotFound', `The gateway ID '${gatewayId}' does not exist`, 400);
-    const gateway = findInternetGateway(ctx, gatewayId);
-    requireAll(ctx, input.dryRun, [tableAuthorization(ctx, 'CreateRoute', table)]);
-    if (!gateway.attachments.some((attachment) => attachment.vpcId === table.vpcId)) {
-      throw invalidParameterValue(`route table ${table.routeTableId} and network gateway ${gatewayId} belong to different networks`);
-    }
-    if (table.routes.some((route) => route.destinationCidrBlock === destination)) {
-      throw new AwsError('RouteAlreadyExists', `The route identified by ${destination} already exists.`, 400);
-    }
-    ctx.app.ec2.routeTables.put({ ...table, routes: [...table.routes, { destinationCidrBlock: destination, gatewayId, state: 'active', origin: 'CreateRoute' }] });
-    return { return: true };
-  },
-});
-
-/** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteRoute.html */
-const DeleteRoute = operation<Ec2Input>({
-  input: (query) => new Ec2Input(query),
-  authorize: () => 'in-handler',
-  handle(input, ctx) {
-    const table = findRouteTable(ctx, input.required('RouteTableId', 'routeTableId'));
-    const destination = destinationOf(input);
-    requireAll(ctx, input.dryRun, [tableAuthorization(ctx, 'DeleteRoute', table)]);
-    const route = table.routes.find((candidate) => candidate.destinationCidrBlock === destination);
-    if (!route) throw new AwsError('InvalidRoute.NotFound', `no route with destination-cidr-block ${destination} in route table ${table.routeTableId}`, 400);
-    if (route.gatewayId === 'local') throw invalidParameterValue(`cannot remove local route ${destination} in route table ${table.routeTableId}`);
-    ctx.app.ec2.routeTables.put({ ...table, routes: table.routes.filter((candidate) => candidate !== route) });
     return { return: true };
   },
 });
@@ -215,7 +150,6 @@ const ROUTE_TABLE_FILTERS: FilterFields<RouteTableRecord> = {
   'association.route-table-id': (table) => (table.associations.length > 0 ? table.routeTableId : undefined),
   'route.destination-cidr-block': (table) => table.routes.map((route) => route.destinationCidrBlock),
   'route.gateway-id': (table) => table.routes.map((route) => route.gatewayId),
-  'route.state': (table) => table.routes.map((route) => route.state),
   'route.origin': (table) => table.routes.map((route) => route.origin),
 };
 
@@ -231,6 +165,8 @@ const DescribeRouteTables = operation<Ec2Input>({
     requireAll(ctx, input.dryRun, [describeAuthorization('DescribeRouteTables')]);
     const fields: FilterFields<RouteTableRecord> = {
       ...ROUTE_TABLE_FILTERS,
+      'route.state': (table) => table.routes.map((route) => routeState(ctx, route)),
+      'route.nat-gateway-id': (table) => table.routes.map((route) => route.natGatewayId),
       'route.destination-prefix-list-id': (table) => gatewayEndpointRoutes(ctx, table.routeTableId).map((route) => route.prefixListId),
       'route.vpc-endpoint-id': (table) => gatewayEndpointRoutes(ctx, table.routeTableId).map((route) => route.vpcEndpointId),
     };
@@ -241,5 +177,5 @@ const DescribeRouteTables = operation<Ec2Input>({
 });
 
 export const routeTableOperations: OperationMap = {
-  CreateRouteTable, DeleteRouteTable, CreateRoute, DeleteRoute, AssociateRouteTable, DisassociateRouteTable, DescribeRouteTables,
+  CreateRouteTable, DeleteRouteTable, AssociateRouteTable, DisassociateRouteTable, DescribeRouteTables,
 };

@@ -8,15 +8,20 @@
  * replaceable for deterministic tests), and the instance lifecycle's second half: RunInstances and
  * StartInstances answer `pending`, StopInstances `stopping`, TerminateInstances `shutting-down`,
  * and the instance settles in running / stopped / terminated `transitionDelayMs` later
- * (IAMD_INSTANCE_BOOT_MS, default 0: right after the response). A transition cut short by a restart
- * is completed when the state is loaded.
+ * (IAMD_INSTANCE_BOOT_MS, default 0: right after the response). NAT gateways use the same delay
+ * between pending and available (or failed) and between deleting and deleted. A transition cut
+ * short by a restart is completed when the state is loaded. A terminated instance's Elastic IP
+ * address is disassociated as it settles, as on AWS.
  */
 import { RecordTable, type TableChange } from '../../store/record-table.js';
 import type { RecordChange, Store } from '../../store/store.js';
 import { createDefaultNetwork } from './network.js';
 import { Ec2Ids } from './ids.js';
+import { natGatewaySettlement } from './nat-gateway-states.js';
+import { disassociationsOf } from './public-addresses.js';
 import type {
-  InstanceRecord, InstanceStateName, InternetGatewayRecord, RouteTableRecord, SecurityGroupRecord, SubnetRecord, VpcEndpointRecord, VpcRecord,
+  AddressRecord, InstanceRecord, InstanceStateName, InternetGatewayRecord, NatGatewayRecord, RouteTableRecord, SecurityGroupRecord, SubnetRecord,
+  VpcEndpointRecord, VpcRecord,
 } from './types.js';
 
 /** Per region: whether (and which) default VPC was made, so that it is made once. */
@@ -52,10 +57,12 @@ export class Ec2State {
   readonly internetGateways: RecordTable<InternetGatewayRecord>;
   readonly routeTables: RecordTable<RouteTableRecord>;
   readonly vpcEndpoints: RecordTable<VpcEndpointRecord>;
+  readonly addresses: RecordTable<AddressRecord>;
+  readonly natGateways: RecordTable<NatGatewayRecord>;
   readonly regionDefaults: RecordTable<Ec2RegionDefaults>;
   /** where new ids and MAC addresses come from; tests may put a seeded one */
   ids = new Ec2Ids();
-  /** how long pending, stopping and shutting-down last, in ms */
+  /** how long pending, stopping and shutting-down (and a NAT gateway's pending and deleting) last, in ms */
   transitionDelayMs = transitionDelayFromEnv();
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -67,8 +74,11 @@ export class Ec2State {
     this.internetGateways = new RecordTable(store, 'ec2-internet-gateway', (row) => row.internetGatewayId);
     this.routeTables = new RecordTable(store, 'ec2-route-table', (row) => row.routeTableId);
     this.vpcEndpoints = new RecordTable(store, 'ec2-vpc-endpoint', (row) => row.vpcEndpointId);
+    this.addresses = new RecordTable(store, 'ec2-address', (row) => row.allocationId);
+    this.natGateways = new RecordTable(store, 'ec2-nat-gateway', (row) => row.natGatewayId);
     this.regionDefaults = new RecordTable(store, 'ec2-region-defaults', (row) => row.region);
     for (const instance of this.instances.list()) this.settle(instance.instanceId);
+    for (const gateway of this.natGateways.list()) this.settleNatGateway(gateway.natGatewayId);
   }
 
   /** Writes changes to several tables in one atomic store write, then applies them in memory. */
@@ -86,23 +96,40 @@ export class Ec2State {
 
   /** Moves an instance out of pending / stopping / shutting-down after the transition delay. */
   settleLater(instanceId: string): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      try {
-        this.settle(instanceId);
-      } catch {
-        // The store was closed under the timer (server shutting down): the transition is completed at the next load.
-      }
-    }, this.transitionDelayMs);
-    timer.unref();
-    this.timers.add(timer);
+    this.afterTransitionDelay(() => this.settle(instanceId));
+  }
+
+  /** Moves a NAT gateway out of pending / deleting after the transition delay. */
+  settleNatGatewayLater(natGatewayId: string): void {
+    this.afterTransitionDelay(() => this.settleNatGateway(natGatewayId));
   }
 
   /** Completes a transition now (an instance that is not in one is left alone). */
   settle(instanceId: string): void {
     const instance = this.instances.get(instanceId);
     const next = instance ? SETTLES_TO[instance.state] : undefined;
-    if (instance && next) this.instances.put({ ...instance, state: next });
+    if (!instance || !next) return;
+    const released = next === 'terminated' ? [disassociationsOf(this, instance.networkInterfaceId)] : [];
+    this.commit([tableWrite(this.instances, [{ put: { ...instance, state: next } }]), ...released]);
+  }
+
+  /** Completes a NAT gateway's transition now (one that is not in one is left alone). */
+  settleNatGateway(natGatewayId: string): void {
+    const writes = natGatewaySettlement(this, natGatewayId);
+    if (writes.length > 0) this.commit(writes);
+  }
+
+  private afterTransitionDelay(task: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      try {
+        task();
+      } catch {
+        // The store was closed under the timer (server shutting down): the transition is completed at the next load.
+      }
+    }, this.transitionDelayMs);
+    timer.unref();
+    this.timers.add(timer);
   }
 
   /** Cancels pending transitions (they complete at the next load). */

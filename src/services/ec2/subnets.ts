@@ -15,7 +15,7 @@ import { availableAddressCount } from './private-ips.js';
 import { availabilityZones } from './regions.js';
 import { tableWrite } from './state.js';
 import type { SubnetRecord } from './types.js';
-import { blockOf } from './vpcs.js';
+import { blockOf, cidrBlocksOf } from './vpc-cidr-blocks.js';
 
 export function subnetXml(ctx: OperationContext, subnet: SubnetRecord): XmlObject {
   return {
@@ -63,7 +63,7 @@ const CreateSubnet = operation<Ec2Input>({
     const cidrBlock = input.required('CidrBlock', 'cidrBlock');
     blockOf(cidrBlock, 'InvalidSubnet.Range');
     const cidr = parseCidr(cidrBlock)!;
-    if (![vpc.cidrBlock, ...vpc.additionalCidrBlocks].some((block) => cidrContains(parseCidr(block)!, cidr))) {
+    if (!cidrBlocksOf(vpc).some((block) => cidrContains(parseCidr(block)!, cidr))) {
       throw new AwsError('InvalidSubnet.Range', `The CIDR '${cidrBlock}' is invalid.`, 400);
     }
     const zone = zoneFor(ctx, input);
@@ -146,7 +146,8 @@ const DeleteSubnet = operation<Ec2Input>({
     }]);
     const state = ctx.app.ec2;
     const inUse = state.instances.list().some((instance) => instance.subnetId === subnet.subnetId && instance.state !== 'terminated')
-      || state.vpcEndpoints.list().some((endpoint) => endpoint.subnetIds.includes(subnet.subnetId));
+      || state.vpcEndpoints.list().some((endpoint) => endpoint.subnetIds.includes(subnet.subnetId))
+      || state.natGateways.list().some((gateway) => gateway.subnetId === subnet.subnetId && gateway.state !== 'deleted' && gateway.state !== 'failed');
     if (inUse) throw dependencyViolation(`The subnet '${subnet.subnetId}' has dependencies and cannot be deleted.`);
     const tables = state.routeTables.list().filter((table) => table.associations.some((association) => association.subnetId === subnet.subnetId));
     state.commit([

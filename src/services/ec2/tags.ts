@@ -1,6 +1,6 @@
 /**
  * Tags on any EC2 resource iamd keeps (instances, VPCs, subnets, security groups, internet gateways,
- * route tables, VPC endpoints): CreateTags, DeleteTags and DescribeTags. CreateTags and DeleteTags
+ * route tables, VPC endpoints, Elastic IP addresses, NAT gateways): CreateTags, DeleteTags and DescribeTags. CreateTags and DeleteTags
  * are authorized on each resource's ARN with its current tags (ec2:ResourceTag/*) and the tags of
  * the request (aws:RequestTag/*, aws:TagKeys).
  */
@@ -11,7 +11,8 @@ import type { RecordTable } from '../../store/record-table.js';
 import { operation, type Authorization, type OperationContext, type OperationMap } from '../service.js';
 import { describeAuthorization, ec2Action, ec2Arn, mergeTags, requestTagKeys, requireAll, resourceTagKeys, type Ec2ResourceType } from './common.js';
 import {
-  groupNotFound, instanceNotFound, internetGatewayNotFound, missingParameter, routeTableNotFound, subnetNotFound, vpcEndpointNotFound, vpcNotFound,
+  allocationNotFound, groupNotFound, instanceNotFound, internetGatewayNotFound, missingParameter, routeNatGatewayNotFound, routeTableNotFound, subnetNotFound,
+  vpcEndpointNotFound, vpcNotFound,
 } from './errors.js';
 import { applyFilters, Ec2Input, filtersOf, pageRequest, paginate, tagLimitExceeded, tagListOf, validateTag, type FilterFields } from './input.js';
 
@@ -48,6 +49,8 @@ const KINDS: readonly TaggableKind[] = [
   kind('igw-', 'internet-gateway', (ctx) => ctx.app.ec2.internetGateways, (row) => row.internetGatewayId, internetGatewayNotFound),
   kind('rtb-', 'route-table', (ctx) => ctx.app.ec2.routeTables, (row) => row.routeTableId, routeTableNotFound),
   kind('vpce-', 'vpc-endpoint', (ctx) => ctx.app.ec2.vpcEndpoints, (row) => row.vpcEndpointId, vpcEndpointNotFound),
+  kind('eipalloc-', 'elastic-ip', (ctx) => ctx.app.ec2.addresses, (row) => row.allocationId, allocationNotFound),
+  kind('nat-', 'natgateway', (ctx) => ctx.app.ec2.natGateways, (row) => row.natGatewayId, routeNatGatewayNotFound),
 ];
 
 interface TaggableResource {

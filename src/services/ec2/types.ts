@@ -1,7 +1,8 @@
 /**
  * EC2's records. Nothing is virtualised: an instance is a record with a lifecycle, an instance
  * profile association, metadata options and a place in a VPC; VPCs, subnets, security groups,
- * gateways and route tables are records with ids and CIDRs. Times are ISO strings (ms).
+ * gateways, route tables, Elastic IP addresses and NAT gateways are records with ids and CIDRs.
+ * Times are ISO strings (ms).
  */
 import type { Tag } from '../../directory/types.js';
 
@@ -89,10 +90,17 @@ export interface InstanceRecord {
   bootCount: number;
 }
 
+/** A secondary IPv4 block of a VPC (AssociateVpcCidrBlock); the primary block's association id is derived. */
+export interface VpcCidrBlockAssociation {
+  associationId: string; // vpc-cidr-assoc-...
+  cidrBlock: string;
+}
+
 export interface VpcRecord {
   vpcId: string;
   cidrBlock: string;
-  additionalCidrBlocks: string[];
+  /** the secondary blocks, in the order they were associated */
+  additionalCidrBlocks: VpcCidrBlockAssociation[];
   isDefault: boolean;
   state: 'pending' | 'available';
   dhcpOptionsId: string;
@@ -156,6 +164,53 @@ export interface RouteTableRecord {
   vpcId: string;
   routes: RouteRecord[];
   associations: Array<{ routeTableAssociationId: string; subnetId?: string; gatewayId?: string; main: boolean }>;
+  ownerId: string;
+  tags: Tag[];
+}
+
+/** Where an Elastic IP address points: an instance's interface, or a NAT gateway's (which AWS manages). */
+export interface AddressAssociation {
+  associationId: string; // eipassoc-...
+  networkInterfaceId: string;
+  privateIpAddress: string;
+  instanceId?: string;
+  natGatewayId?: string;
+}
+
+export interface AddressRecord {
+  allocationId: string; // eipalloc-...
+  publicIp: string;
+  domain: 'vpc';
+  networkBorderGroup: string;
+  ownerId: string;
+  tags: Tag[];
+  association?: AddressAssociation;
+}
+
+export type NatGatewayState = 'pending' | 'failed' | 'available' | 'deleting' | 'deleted';
+
+/** Why a NAT gateway went to `failed` (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGateway.html). */
+export interface NatGatewayFailure {
+  code: string;
+  message: string;
+}
+
+export interface NatGatewayRecord {
+  natGatewayId: string; // nat-...
+  subnetId: string;
+  vpcId: string;
+  connectivityType: 'public' | 'private';
+  state: NatGatewayState;
+  createTime: string;
+  deleteTime?: string;
+  /** decided at creation, shown once the gateway has settled in `failed` */
+  failure?: NatGatewayFailure;
+  networkInterfaceId: string;
+  /** empty when the gateway failed before it got an address */
+  privateIp: string;
+  /** public gateways: the Elastic IP address it was created with */
+  allocationId?: string;
+  clientToken?: string;
   ownerId: string;
   tags: Tag[];
 }

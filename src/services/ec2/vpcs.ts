@@ -1,20 +1,19 @@
 /**
  * VPCs: CreateVpc (with the default security group and main route table every VPC comes with),
  * DescribeVpcs and DeleteVpc (refused with DependencyViolation while it has subnets, instances, an
- * internet gateway, other groups, route tables or endpoints, as on AWS).
+ * internet gateway, other groups, route tables or endpoints, as on AWS). Secondary CIDR blocks are
+ * vpc-cidr-blocks.ts.
  */
-import { AwsError } from '../../protocol/aws-error.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import { operation, type OperationContext, type OperationMap } from '../service.js';
 import { byKey, describeAuthorization, ec2Action, ec2Arn, requestTagKeys, requireAll, resourceTagKeys, tagOnCreateAuthorization, tagsXml } from './common.js';
-import { parseCidr } from './cidr.js';
 import { dependencyViolation, invalidParameterCombination, invalidParameterValue, missingParameter } from './errors.js';
-import { derivedId } from './ids.js';
 import { applyFilters, Ec2Input, filtersOf, pageRequest, paginate, tagSpecificationsOf, type FilterFields } from './input.js';
 import { findVpc } from './lookups.js';
 import { defaultSecurityGroup, mainRouteTable, newVpc } from './network.js';
 import { tableWrite } from './state.js';
 import type { VpcRecord } from './types.js';
+import { blockOf, cidrBlockAssociations, cidrBlocksOf } from './vpc-cidr-blocks.js';
 
 export function vpcXml(ctx: OperationContext, vpc: VpcRecord, state: 'pending' | 'available' = vpc.state): XmlObject {
   return {
@@ -22,9 +21,9 @@ export function vpcXml(ctx: OperationContext, vpc: VpcRecord, state: 'pending' |
     ownerId: ctx.app.accountId,
     state,
     cidrBlock: vpc.cidrBlock,
-    cidrBlockAssociationSet: [vpc.cidrBlock, ...vpc.additionalCidrBlocks].map((cidrBlock) => ({
-      associationId: derivedId('vpc-cidr-assoc', vpc.vpcId, cidrBlock),
-      cidrBlock,
+    cidrBlockAssociationSet: cidrBlockAssociations(vpc).map((block) => ({
+      associationId: block.associationId,
+      cidrBlock: block.cidrBlock,
       cidrBlockState: { state: 'associated' },
     })),
     ipv6CidrBlockAssociationSet: [],
@@ -34,13 +33,6 @@ export function vpcXml(ctx: OperationContext, vpc: VpcRecord, state: 'pending' |
     tagSet: tagsXml(vpc.tags),
     blockPublicAccessStates: { internetGatewayBlockMode: 'off' },
   };
-}
-
-/** A VPC's or subnet's IPv4 block: canonical, and /16 to /28 (`rangeCode`: InvalidVpc.Range, InvalidSubnet.Range). */
-export function blockOf(text: string, rangeCode: string): void {
-  const cidr = parseCidr(text);
-  if (!cidr) throw invalidParameterValue(`Value (${text}) for parameter cidrBlock is invalid. This is not a valid CIDR block.`);
-  if (cidr.prefix < 16 || cidr.prefix > 28) throw new AwsError(rangeCode, `The CIDR '${text}' is invalid.`, 400);
 }
 
 /** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpc.html */
@@ -72,9 +64,9 @@ const CreateVpc = operation<Ec2Input>({
 const VPC_FILTERS: FilterFields<VpcRecord> = {
   'vpc-id': (vpc) => vpc.vpcId,
   cidr: (vpc) => vpc.cidrBlock,
-  'cidr-block-association.cidr-block': (vpc) => [vpc.cidrBlock, ...vpc.additionalCidrBlocks],
+  'cidr-block-association.cidr-block': (vpc) => cidrBlocksOf(vpc),
   'cidr-block-association.state': () => 'associated',
-  'cidr-block-association.association-id': (vpc) => [vpc.cidrBlock, ...vpc.additionalCidrBlocks].map((cidr) => derivedId('vpc-cidr-assoc', vpc.vpcId, cidr)),
+  'cidr-block-association.association-id': (vpc) => cidrBlockAssociations(vpc).map((block) => block.associationId),
   'dhcp-options-id': (vpc) => vpc.dhcpOptionsId,
   'is-default': (vpc) => vpc.isDefault,
   state: (vpc) => vpc.state,
@@ -106,7 +98,8 @@ function hasDependencies(ctx: OperationContext, vpcId: string): boolean {
     || ec2.internetGateways.list().some((gateway) => gateway.attachments.some((attachment) => attachment.vpcId === vpcId))
     || ec2.securityGroups.list().some((group) => group.vpcId === vpcId && group.groupName !== 'default')
     || ec2.routeTables.list().some((table) => table.vpcId === vpcId && !table.associations.some((association) => association.main))
-    || ec2.vpcEndpoints.list().some((endpoint) => endpoint.vpcId === vpcId);
+    || ec2.vpcEndpoints.list().some((endpoint) => endpoint.vpcId === vpcId)
+    || ec2.natGateways.list().some((gateway) => gateway.vpcId === vpcId && gateway.state !== 'deleted' && gateway.state !== 'failed');
 }
 
 /** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpc.html */

@@ -4,7 +4,8 @@
  * A LaunchTemplate (an AWS::EC2::LaunchTemplate of a stack, launch-templates.ts) supplies the
  * launch data the instance's own properties leave out. Ref is the instance id; Fn::GetAtt
  * AvailabilityZone, InstanceId, PrivateDnsName, PrivateIp, PublicDnsName, PublicIp and VpcId
- * (iamd instances have no public addresses: both public attributes are empty strings).
+ * (iamd gives instances no automatic public addresses, and an Elastic IP address comes after the
+ * instance: both public attributes are empty strings).
  *
  * Updates in place: Tags (CreateTags / DeleteTags), IamInstanceProfile (associate, replace or
  * disassociate) and MetadataOptions (ModifyInstanceMetadataOptions). EC2 here has no

@@ -3,9 +3,8 @@
  * AWS::EC2::RouteTable (Ref: rtb id; Fn::GetAtt RouteTableId), AWS::EC2::Route (Ref: a generated id;
  * Fn::GetAtt CidrBlock) and AWS::EC2::SubnetRouteTableAssociation (Ref and Fn::GetAtt Id: the
  * rtbassoc id), through CreateRouteTable, CreateRoute / DeleteRoute and AssociateRouteTable /
- * DisassociateRouteTable. iamd routes to internet gateways only (the EC2 API refuses other
- * targets), and IPv4 destinations only. A changed route is deleted and created again, as EC2 has
- * no ReplaceRoute here.
+ * DisassociateRouteTable. iamd routes to internet gateways and NAT gateways (the EC2 API refuses
+ * other targets), and IPv4 destinations only. A changed target is ReplaceRoute, as on AWS.
  */
 import { requiredText, text, type Properties } from './properties.js';
 import { provider, type ProviderContext } from './provider.js';
@@ -39,14 +38,15 @@ const ROUTE_TARGETS = [
   'EgressOnlyInternetGatewayId', 'CarrierGatewayId', 'LocalGatewayId', 'CoreNetworkArn',
 ] as const;
 
-async function createRoute(ctx: ProviderContext, properties: Properties): Promise<void> {
+/** CreateRoute or ReplaceRoute with the route's destination and target. */
+async function putRoute(ctx: ProviderContext, action: 'CreateRoute' | 'ReplaceRoute', properties: Properties): Promise<void> {
   const params = ec2Params()
     .set('RouteTableId', requiredText(properties, 'RouteTableId'))
     .set('DestinationCidrBlock', text(properties, 'DestinationCidrBlock'))
     .set('DestinationIpv6CidrBlock', text(properties, 'DestinationIpv6CidrBlock'))
     .set('DestinationPrefixListId', text(properties, 'DestinationPrefixListId'));
   for (const target of ROUTE_TARGETS) params.set(target, text(properties, target));
-  await ctx.call('ec2', 'CreateRoute', params);
+  await ctx.call('ec2', action, params);
 }
 
 async function deleteRoute(ctx: ProviderContext, properties: Properties): Promise<void> {
@@ -66,13 +66,12 @@ export const ec2Route = provider({
   },
   attributes: ['CidrBlock'],
   async create(ctx, properties) {
-    await createRoute(ctx, properties);
+    await putRoute(ctx, 'CreateRoute', properties);
     const destination = text(properties, 'DestinationCidrBlock') ?? '';
     return { physicalId: ctx.physicalName(255), attributes: { CidrBlock: destination } };
   },
   async update(ctx, current, properties) {
-    await deleteRoute(ctx, current.properties);
-    await createRoute(ctx, properties);
+    await putRoute(ctx, 'ReplaceRoute', properties);
     return { physicalId: current.physicalId, attributes: current.attributes };
   },
   async delete(ctx, current) {

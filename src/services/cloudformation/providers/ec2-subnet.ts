@@ -1,8 +1,8 @@
 /**
  * AWS::EC2::Subnet (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html):
  * CreateSubnet. Ref is the subnet id; Fn::GetAtt AvailabilityZone, AvailabilityZoneId, CidrBlock,
- * Ipv6CidrBlocks, NetworkAclAssociationId, OutpostArn, SubnetId and VpcId. iamd's instances have no
- * public addresses, so MapPublicIpOnLaunch is accepted and has no effect.
+ * Ipv6CidrBlocks, NetworkAclAssociationId, OutpostArn, SubnetId and VpcId. iamd gives instances no
+ * automatic public addresses (only Elastic IP addresses), so MapPublicIpOnLaunch is accepted and has no effect.
  */
 import { createHash } from 'node:crypto';
 import { requiredText, text } from './properties.js';
@@ -10,7 +10,7 @@ import { provider, type Provisioned, type ProviderContext } from './provider.js'
 import { ec2Params, resourceTags, stampStackTags, tagSpecification, updateTags } from './ec2-common.js';
 import { stringAt, unlessGone } from './results.js';
 
-const NO_PUBLIC_ADDRESSES = 'iamd instances have no public addresses';
+const NO_PUBLIC_ADDRESSES = 'iamd gives instances no automatic public addresses (Elastic IP addresses only)';
 const NO_IPV6 = 'iamd networks are IPv4 only';
 
 function describe(ctx: ProviderContext, subnetId: string): Provisioned {

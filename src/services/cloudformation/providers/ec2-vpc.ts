@@ -6,6 +6,7 @@
  * iamd has no network ACLs: DefaultNetworkAcl is a stable id derived from the VPC's.
  */
 import { derivedId } from '../../ec2/ids.js';
+import { cidrBlockAssociations } from '../../ec2/vpc-cidr-blocks.js';
 import { flag, requiredText, text } from './properties.js';
 import { provider, type Provisioned, type ProviderContext } from './provider.js';
 import { ec2Params, resourceTags, stampStackTags, tagSpecification, updateTags } from './ec2-common.js';
@@ -14,14 +15,13 @@ import { stringAt, unlessGone } from './results.js';
 function describe(ctx: ProviderContext, vpcId: string): Provisioned {
   const vpc = ctx.app.ec2.vpcs.get(vpcId);
   if (!vpc) throw new Error(`VPC ${vpcId} vanished while it was being created`);
-  const blocks = [vpc.cidrBlock, ...vpc.additionalCidrBlocks];
   const defaultGroup = ctx.app.ec2.securityGroups.list().find((group) => group.vpcId === vpcId && group.groupName === 'default');
   return {
     physicalId: vpcId,
     attributes: {
       VpcId: vpcId,
       CidrBlock: vpc.cidrBlock,
-      CidrBlockAssociations: blocks.map((block) => derivedId('vpc-cidr-assoc', vpcId, block)),
+      CidrBlockAssociations: cidrBlockAssociations(vpc).map((block) => block.associationId),
       DefaultNetworkAcl: derivedId('acl', vpcId),
       DefaultSecurityGroup: defaultGroup?.groupId ?? '',
       Ipv6CidrBlocks: [],

@@ -13,21 +13,26 @@ import { iamManagedPolicy } from './iam-managed-policy.js';
 import { iamPolicy } from './iam-policy.js';
 import { iamRole } from './iam-role.js';
 import { iamUser } from './iam-user.js';
+import { iamUserToGroupAddition } from './iam-user-to-group-addition.js';
+import { ec2Eip, ec2EipAssociation } from './ec2-eip.js';
 import { ec2Instance } from './ec2-instance.js';
 import { ec2GatewayAttachment, ec2InternetGateway } from './ec2-internet-gateway.js';
+import { ec2NatGateway } from './ec2-nat-gateway.js';
 import { ec2Route, ec2RouteTable, ec2SubnetRouteTableAssociation } from './ec2-route-table.js';
 import { ec2SecurityGroup } from './ec2-security-group.js';
 import { ec2SecurityGroupEgress, ec2SecurityGroupIngress } from './ec2-security-group-rules.js';
 import { ec2Subnet } from './ec2-subnet.js';
 import { ec2Vpc } from './ec2-vpc.js';
+import { ec2VpcCidrBlock } from './ec2-vpc-cidr-block.js';
 import { ec2VpcEndpoint } from './ec2-vpc-endpoint.js';
 import { ec2LaunchTemplate } from './launch-templates.js';
 import { s3Bucket, s3BucketPolicy } from './s3-bucket.js';
 import { ssmParameter } from './ssm-parameter.js';
 
 const PROVIDERS: readonly ResourceProvider[] = [
-  iamRole, iamPolicy, iamManagedPolicy, iamInstanceProfile, iamUser, iamGroup, iamAccessKey,
-  ec2Vpc, ec2Subnet, ec2InternetGateway, ec2GatewayAttachment, ec2RouteTable, ec2Route, ec2SubnetRouteTableAssociation,
+  iamRole, iamPolicy, iamManagedPolicy, iamInstanceProfile, iamUser, iamGroup, iamUserToGroupAddition, iamAccessKey,
+  ec2Vpc, ec2VpcCidrBlock, ec2Subnet, ec2InternetGateway, ec2GatewayAttachment, ec2RouteTable, ec2Route, ec2SubnetRouteTableAssociation,
+  ec2Eip, ec2EipAssociation, ec2NatGateway,
   ec2SecurityGroup, ec2SecurityGroupIngress, ec2SecurityGroupEgress, ec2VpcEndpoint, ec2LaunchTemplate, ec2Instance,
   s3Bucket, s3BucketPolicy, ssmParameter,
 ];
