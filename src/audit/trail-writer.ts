@@ -1,21 +1,21 @@
 /**
  * How batches of records reach storage. The server's writer is a worker thread with its own
- * connection to the trail's SQLite file (trail-worker.ts): serializing, indexing and the
- * synchronous=FULL commit cost about 20 µs a record, which must not run on the thread that serves
- * requests; handing a batch over costs it about 1 µs a record (postMessage). The inline writer does
- * the same work on the calling thread: for tests and for stores in memory.
+ * connection to the trail's SQLite file (trail-worker.ts): making a record's JSON, indexing and
+ * inserting it cost several µs, which must not run on the thread that serves requests. A batch of
+ * packed records (packed-event.ts) is one postMessage. The inline writer does the same work on the
+ * calling thread: for tests and for stores in memory.
  *
  * Both copy every record to the JSON-lines file when one is configured, after the batch is stored.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../server/logger.js';
-import type { CloudTrailEvent } from './cloudtrail-event.js';
-import { trailEntry, type TrailStore } from './trail-store.js';
+import type { PackedEvent } from './packed-event.js';
+import { packedEntry, type TrailStore } from './trail-store.js';
 
 export interface TrailWriter {
   /** Hands a batch over; a batch that cannot be stored comes back through the failure callback. */
-  write(events: CloudTrailEvent[]): void;
+  write(batch: PackedEvent[]): void;
   /** Deletes events older than `time` (epoch seconds), a bounded chunk at a time. */
   expire(time: number): void;
   /** Resolves once every batch handed over so far is stored. */
@@ -24,7 +24,7 @@ export interface TrailWriter {
   close(): void;
 }
 
-export type WriteFailure = (events: CloudTrailEvent[], error: Error) => void;
+export type WriteFailure = (batch: PackedEvent[], error: Error) => void;
 
 export const RETENTION_CHUNK = 5000;
 
@@ -46,20 +46,29 @@ export class JsonLinesFile {
   }
 }
 
-/** Stores a batch into a TrailStore and copies it to the JSON-lines file; never throws. */
-export function storeBatch(store: TrailStore, file: JsonLinesFile | undefined, events: readonly CloudTrailEvent[], logger: Pick<Logger, 'log'>): Error | undefined {
-  const lines = events.map((event) => JSON.stringify(event));
-  try {
-    store.append(events.map((event, index) => trailEntry(event, lines[index])));
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Copies stored records to the JSON-lines file; a failure is logged, never thrown (the trail has them). */
+export function copyToFile(file: JsonLinesFile | undefined, lines: readonly string[], logger: Pick<Logger, 'log'>): void {
   try {
     file?.append(lines);
   } catch (error) {
-    logger.log('error', 'audit log write failed', { file: file?.path, error: (error as Error).message });
+    logger.log('error', 'audit log write failed', { file: file?.path, error: asError(error).message });
   }
-  return undefined;
+}
+
+/** Stores a batch into a TrailStore and copies it to the JSON-lines file; never throws. */
+export function storeBatch(store: TrailStore, file: JsonLinesFile | undefined, batch: readonly PackedEvent[], logger: Pick<Logger, 'log'>): Error | undefined {
+  try {
+    const entries = batch.map(packedEntry);
+    store.append(entries);
+    copyToFile(file, entries.map((entry) => entry.json), logger);
+    return undefined;
+  } catch (error) {
+    return asError(error);
+  }
 }
 
 /** Deletes expired events chunk by chunk; `next` runs the following chunk (now, or later to let writes in). */
@@ -82,9 +91,9 @@ export class InlineTrailWriter implements TrailWriter {
     this.file = logFile === undefined ? undefined : new JsonLinesFile(logFile);
   }
 
-  write(events: CloudTrailEvent[]): void {
-    const error = storeBatch(this.store, this.file, events, this.logger);
-    if (error) this.onFailure(events, error);
+  write(batch: PackedEvent[]): void {
+    const error = storeBatch(this.store, this.file, batch, this.logger);
+    if (error) this.onFailure(batch, error);
   }
 
   expire(time: number): void {
@@ -100,14 +109,18 @@ export class InlineTrailWriter implements TrailWriter {
   }
 }
 
-/** Messages between the writer and its worker thread. */
+/**
+ * Messages between the writer and its worker thread. The worker acknowledges batches once they are
+ * committed ('written'), which it does on its own schedule or at once for a 'sync'.
+ */
 export type ToWorker =
-  | { type: 'write'; id: number; events: CloudTrailEvent[] }
+  | { type: 'write'; id: number; batch: PackedEvent[] }
+  | { type: 'sync'; id: number }
   | { type: 'expire'; id: number; time: number }
   | { type: 'close' };
 export type FromWorker =
-  | { type: 'written'; id: number }
-  | { type: 'failed'; id: number; error: string }
+  | { type: 'written'; ids: number[] }
+  | { type: 'failed'; ids: number[]; error: string }
   | { type: 'log'; level: 'error' | 'warn'; message: string; fields: Record<string, string | number | undefined> };
 
 export interface WorkerSettings {
@@ -123,7 +136,7 @@ const CLOSE_TIMEOUT_MS = 10_000;
 export class WorkerTrailWriter implements TrailWriter {
   private worker: Worker | undefined;
   private nextId = 0;
-  private readonly inflight = new Map<number, CloudTrailEvent[]>();
+  private readonly inflight = new Map<number, PackedEvent[]>();
   private waiters: Array<() => void> = [];
   private readonly closedFlag = new Int32Array(new SharedArrayBuffer(4));
 
@@ -131,10 +144,10 @@ export class WorkerTrailWriter implements TrailWriter {
     this.start();
   }
 
-  write(events: CloudTrailEvent[]): void {
+  write(batch: PackedEvent[]): void {
     const id = ++this.nextId;
-    this.inflight.set(id, events);
-    this.post({ type: 'write', id, events });
+    this.inflight.set(id, batch);
+    this.post({ type: 'write', id, batch });
   }
 
   /** Acknowledged like a batch once its first chunk is deleted, so that a lookup right after start sees retention applied. */
@@ -144,8 +157,12 @@ export class WorkerTrailWriter implements TrailWriter {
     this.post({ type: 'expire', id, time });
   }
 
+  /** Asks the worker to commit now (it otherwise waits up to its commit period), and waits for it. */
   settled(): Promise<void> {
     if (this.inflight.size === 0) return Promise.resolve();
+    const id = ++this.nextId;
+    this.inflight.set(id, []);
+    this.post({ type: 'sync', id });
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
@@ -176,7 +193,7 @@ export class WorkerTrailWriter implements TrailWriter {
       if (this.worker === worker) this.worker = undefined;
       const lost = [...this.inflight.values()];
       this.inflight.clear();
-      for (const events of lost) if (events.length > 0) this.onFailure(events, error);
+      for (const batch of lost) if (batch.length > 0) this.onFailure(batch, error);
       this.release();
     });
     this.worker = worker;
@@ -185,12 +202,12 @@ export class WorkerTrailWriter implements TrailWriter {
   private receive(message: FromWorker): void {
     switch (message.type) {
       case 'written':
-        this.inflight.delete(message.id);
+        for (const id of message.ids) this.inflight.delete(id);
         break;
       case 'failed': {
-        const events = this.inflight.get(message.id);
-        this.inflight.delete(message.id);
-        if (events && events.length > 0) this.onFailure(events, new Error(message.error));
+        const failed = message.ids.flatMap((id) => this.inflight.get(id) ?? []);
+        for (const id of message.ids) this.inflight.delete(id);
+        if (failed.length > 0) this.onFailure(failed, new Error(message.error));
         break;
       }
       case 'log':
