@@ -20,17 +20,13 @@ import { asError, copyToFile, expireChunks, JsonLinesFile, type FromWorker, type
 
 /** Durable within one second: a record waits at most the server's handover period (50 ms), then this. */
 const COMMIT_MS = 400;
-/** Enough page cache for the pages a commit period's inserts touch, so that none is written twice. */
-const CACHE_KIB = 32 * 1024;
 
 const settings = workerData as WorkerSettings;
 const port = parentPort!;
 const send = (message: FromWorker): void => port.postMessage(message);
 const logger: Logger = { log: (level, message, fields = {}) => send({ type: 'log', level: level === 'error' ? 'error' : 'warn', message, fields: fields as Record<string, string | number | undefined> }) };
 
-const database = openTrailDatabase(settings.databaseFile);
-database.pragma(`cache_size = -${CACHE_KIB}`);
-const store = new SqliteTrailStore(database);
+const store = new SqliteTrailStore(openTrailDatabase(settings.databaseFile));
 const file = settings.logFile === undefined ? undefined : new JsonLinesFile(settings.logFile);
 const closed = new Int32Array(settings.closed);
 
