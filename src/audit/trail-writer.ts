@@ -10,6 +10,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../server/logger.js';
+import { HeldBatch } from './held-batch.js';
 import type { PackedEvent } from './packed-event.js';
 import { packedEntry, type TrailStore } from './trail-store.js';
 
@@ -136,7 +137,8 @@ const CLOSE_TIMEOUT_MS = 10_000;
 export class WorkerTrailWriter implements TrailWriter {
   private worker: Worker | undefined;
   private nextId = 0;
-  private readonly inflight = new Map<number, PackedEvent[]>();
+  /** Batches handed over and not yet committed; undefined for syncs and retention. */
+  private readonly inflight = new Map<number, HeldBatch | undefined>();
   private waiters: Array<() => void> = [];
   private readonly closedFlag = new Int32Array(new SharedArrayBuffer(4));
 
@@ -146,14 +148,14 @@ export class WorkerTrailWriter implements TrailWriter {
 
   write(batch: PackedEvent[]): void {
     const id = ++this.nextId;
-    this.inflight.set(id, batch);
+    this.inflight.set(id, new HeldBatch(batch));
     this.post({ type: 'write', id, batch });
   }
 
   /** Acknowledged like a batch once its first chunk is deleted, so that a lookup right after start sees retention applied. */
   expire(time: number): void {
     const id = ++this.nextId;
-    this.inflight.set(id, []);
+    this.inflight.set(id, undefined);
     this.post({ type: 'expire', id, time });
   }
 
@@ -161,7 +163,7 @@ export class WorkerTrailWriter implements TrailWriter {
   settled(): Promise<void> {
     if (this.inflight.size === 0) return Promise.resolve();
     const id = ++this.nextId;
-    this.inflight.set(id, []);
+    this.inflight.set(id, undefined);
     this.post({ type: 'sync', id });
     return new Promise((resolve) => this.waiters.push(resolve));
   }
@@ -175,6 +177,8 @@ export class WorkerTrailWriter implements TrailWriter {
     if (Atomics.wait(this.closedFlag, 0, 0, CLOSE_TIMEOUT_MS) === 'timed-out') {
       this.logger.log('error', 'audit trail writer did not finish within 10 s at shutdown', { pendingBatches: this.inflight.size });
     }
+    for (const held of this.inflight.values()) held?.release();
+    this.inflight.clear();
     void worker.terminate();
   }
 
@@ -191,9 +195,7 @@ export class WorkerTrailWriter implements TrailWriter {
     worker.on('error', (error) => {
       this.logger.log('error', 'audit trail writer failed; restarting it', { error: error.message });
       if (this.worker === worker) this.worker = undefined;
-      const lost = [...this.inflight.values()];
-      this.inflight.clear();
-      for (const batch of lost) if (batch.length > 0) this.onFailure(batch, error);
+      this.giveBack([...this.inflight.keys()], error);
       this.release();
     });
     this.worker = worker;
@@ -202,19 +204,30 @@ export class WorkerTrailWriter implements TrailWriter {
   private receive(message: FromWorker): void {
     switch (message.type) {
       case 'written':
-        for (const id of message.ids) this.inflight.delete(id);
+        for (const id of message.ids) {
+          this.inflight.get(id)?.release();
+          this.inflight.delete(id);
+        }
         break;
-      case 'failed': {
-        const failed = message.ids.flatMap((id) => this.inflight.get(id) ?? []);
-        for (const id of message.ids) this.inflight.delete(id);
-        if (failed.length > 0) this.onFailure(failed, new Error(message.error));
+      case 'failed':
+        this.giveBack(message.ids, new Error(message.error));
         break;
-      }
       case 'log':
         this.logger.log(message.level, message.message, message.fields);
         return;
     }
     if (this.inflight.size === 0) this.release();
+  }
+
+  /** Hands the records of batches that were not stored back to the trail. */
+  private giveBack(ids: readonly number[], error: Error): void {
+    const records: PackedEvent[] = [];
+    for (const id of ids) {
+      const held = this.inflight.get(id);
+      this.inflight.delete(id);
+      if (held !== undefined) for (const record of held.recover()) records.push(record);
+    }
+    if (records.length > 0) this.onFailure(records, error);
   }
 
   private release(): void {
