@@ -5,10 +5,11 @@
  * JSON-lines file when one is configured (`--audit-log FILE`, one CloudTrail record per line, for
  * a SIEM).
  *
- * - The queue is handed over every FLUSH_MS, 50 ms: a record queued longer would survive the
- *   request thread's young-generation collections (one every ~100 ms under load) and be copied by
- *   each, which cost more than building it. The server's writer commits every few hundred ms
- *   whatever the handover period (trail-worker.ts).
+ * - The queue is handed over every FLUSH_MS, 50 ms: queued for the former 500 ms, records outlived
+ *   several of the request thread's young-generation collections (one every ~100 ms under load)
+ *   and were promoted to the old generation (~460 bytes a request, with --trace-gc-nvp); queued
+ *   for at most 50 ms, a record is copied once at most. The server's writer still commits only
+ *   every few hundred ms (trail-worker.ts).
  * - Durable within one second: handed over within FLUSH_MS, at once when the queue grows past
  *   BATCH_LIMIT, before every lookup (which then waits until the writer has committed it, so a
  *   LookupEvents sees every call made before it), and at shutdown, which waits for the writer.

@@ -1,9 +1,10 @@
 /**
  * How batches of records reach storage. The server's writer is a worker thread with its own
  * connection to the trail's SQLite file (trail-worker.ts): making a record's JSON, indexing and
- * inserting it cost several µs, which must not run on the thread that serves requests. A batch of
- * packed records (packed-event.ts) is one postMessage. The inline writer does the same work on the
- * calling thread: for tests and for stores in memory.
+ * inserting it cost about 10 µs, which must not run on the thread that serves requests. A batch of
+ * packed records (packed-event.ts) is one postMessage, and is kept off the heap (held-batch.ts)
+ * until the worker has committed it. The inline writer does the same work on the calling thread:
+ * for tests and for stores in memory.
  *
  * Both copy every record to the JSON-lines file when one is configured, after the batch is stored.
  */
