@@ -1,28 +1,38 @@
 /**
  * The cost of the audit trail: the HTTP GetCallerIdentity benchmark against two `iamd serve`
  * processes, one with the trail (the default) and one without (--audit-retention-days 0), measured
- * alternately in pairs by the same load generator; plus, in process, what one record costs on the
- * request path (building it) and off it (serializing and storing it in a batch).
+ * alternately in pairs by the same load generator, with each server's CPU per request by thread
+ * (thread-cpu.ts: steadier than requests per second on a shared machine); plus, in process, the CPU
+ * one record costs on the request thread (building and packing it, handing it over) and in the
+ * writer thread (receiving it, making its JSON, storing it), in a new trail and one of 200,000.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { trailEntry } from '../src/audit/trail-store.js';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { packEvent, type PackedEvent } from '../src/audit/packed-event.js';
+import { packedEntry } from '../src/audit/trail-store.js';
 import { buildAuditEvent } from '../src/audit/record-builder.js';
 import { openTrailDatabase, SqliteTrailStore } from '../src/audit/sqlite-trail-store.js';
 import type { Caller } from '../src/auth/caller.js';
-import type { CloudTrailEvent } from '../src/audit/cloudtrail-event.js';
 import { benchSession } from './fixtures.js';
 import { load, ROOT, signedCallerIdentity, startProcess } from './http.js';
-import type { LoadResult } from './load-generator.js';
+import type { LoadResult, LoadSpec } from './load-generator.js';
+import { cpuBetween, threadCpu, type CpuSplit } from './thread-cpu.js';
 import type { BenchLine } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 
-function inProcess(): BenchLine[] {
+/** Process CPU time (this thread, and the garbage collector's helpers) in µs. */
+function cpuNow(): number {
+  const used = process.cpuUsage();
+  return used.user + used.system;
+}
+
+function recordCost(): BenchLine[] {
   const { app, claims, sessionToken } = benchSession();
   const caller = app.tokens.open(sessionToken) && ({
     kind: 'role-session', accountId: '000000000000', arn: 'arn:aws:sts::000000000000:assumed-role/workload/i-0123456789abcdef0',
@@ -33,24 +43,69 @@ function inProcess(): BenchLine[] {
     remoteAddress: '127.0.0.1', localAddress: '127.0.0.1', userAgent: 'aws-cli/2.9.19 Python/3.11.2 Linux/6.1 source/x86_64', error: undefined,
     params: new Map([['Action', 'GetCallerIdentity'], ['Version', '2011-06-15']]),
   };
-  const rounds = 500_000;
-  for (let index = 0; index < 20_000; index++) buildAuditEvent(app, facts);
-  // Records live until their batch is handed over; a ring of one batch keeps the garbage collector's work realistic.
-  const events: CloudTrailEvent[] = new Array(50_000);
-  let started = performance.now();
-  for (let index = 0; index < rounds; index++) events[index % events.length] = buildAuditEvent(app, facts);
-  const buildNs = ((performance.now() - started) * 1e6) / rounds;
+  for (let index = 0; index < 20_000; index++) packedEntry(packEvent(buildAuditEvent(app, facts)));
 
-  const sqlite = new SqliteTrailStore(openTrailDatabase(join(mkdtempSync(join(tmpdir(), 'iamd-bench-trail-')), 'trail.sqlite')));
-  const batch = 2000;
-  started = performance.now();
-  for (let offset = 0; offset < 50_000; offset += batch) sqlite.append(events.slice(offset, offset + batch).map((event) => trailEntry(event)));
-  const storeNs = ((performance.now() - started) * 1e6) / 50_000;
+  // As in the server at 8,000 requests/s: every 50 ms the request thread hands over a batch of the
+  // records it built and packed (AuditTrail.record; postMessage serializes on the sending thread);
+  // the writer receives it, makes each record's JSON and lookup fields and inserts them, and commits
+  // every 400 ms (trail-worker.ts), into a trail file that grows to 400,000 records.
+  const batch = 400;
+  const batchesPerCommit = 8;
+  const rounds = 1000;
+  const channel = new MessageChannel();
+  const dir = mkdtempSync(join(tmpdir(), 'iamd-bench-trail-'));
+  const sqlite = new SqliteTrailStore(openTrailDatabase(join(dir, 'trail.sqlite')));
+  let request = 0;
+  let receive = 0;
+  const store = [0, 0];
+  for (let round = 0; round < rounds; round++) {
+    const started = cpuNow();
+    const packed: PackedEvent[] = [];
+    for (let index = 0; index < batch; index++) packed.push(packEvent(buildAuditEvent(app, facts)));
+    channel.port1.postMessage(packed);
+    const posted = cpuNow();
+    const entries = (receiveMessageOnPort(channel.port2)!.message as PackedEvent[]).map(packedEntry);
+    const unpacked = cpuNow();
+    sqlite.insert(entries);
+    if ((round + 1) % batchesPerCommit === 0) sqlite.commit();
+    store[round < rounds / 2 ? 0 : 1]! += cpuNow() - unpacked;
+    request += posted - started;
+    receive += unpacked - posted;
+  }
+  channel.port1.close();
+  sqlite.commit();
+  sqlite.close();
+  rmSync(dir, { recursive: true, force: true });
   app.close();
+  const records = batch * rounds;
+  const perRecord = (micros: number, count = records): number => micros / count;
   return [
-    { name: 'audit record build (on the request path)', value: buildNs / 1000, unit: 'µs/record' },
-    { name: 'audit record serialize + SQLite batch insert (writer thread)', value: storeNs / 1000, unit: 'µs/record', note: `batches of ${batch}, synchronous=FULL` },
+    { name: 'audit record on the request thread', value: perRecord(request), unit: 'µs/record', note: 'build + pack + postMessage; CPU' },
+    {
+      name: 'audit record in the writer thread', value: perRecord(receive + store[0]! + store[1]!), unit: 'µs/record',
+      note: `receive + JSON ${perRecord(receive).toFixed(2)} + SQLite ${perRecord(store[0]!, records / 2).toFixed(2)} (trail 0-200k) / ${perRecord(store[1]!, records / 2).toFixed(2)} (200k-400k); batches of ${batch}, a commit every ${batch * batchesPerCommit} records, synchronous=FULL; CPU`,
+    },
   ];
+}
+
+/** One timed load, with the server's CPU per request by thread when /proc can tell. */
+async function measured(pid: number, spec: LoadSpec): Promise<{ result: LoadResult; cpu?: CpuSplit }> {
+  const before = threadCpu(pid);
+  const result = await load(spec);
+  const after = threadCpu(pid);
+  if (!before || !after || result.requests === 0) return { result };
+  const split = cpuBetween(pid, before, after);
+  const perRequest = (micros: number): number => micros / result.requests;
+  return { result, cpu: { main: perRequest(split.main), busiest: perRequest(split.busiest), rest: perRequest(split.rest) } };
+}
+
+function total(split: CpuSplit): number {
+  return split.main + split.busiest + split.rest;
+}
+
+function describeCpu(split: CpuSplit | undefined, busiest: string): string {
+  if (!split) return '';
+  return `; CPU per request ${total(split).toFixed(1)} µs: request thread ${split.main.toFixed(1)}, ${busiest} ${split.busiest.toFixed(1)}, other threads ${split.rest.toFixed(1)}`;
 }
 
 export async function run(): Promise<BenchLine[]> {
@@ -66,12 +121,13 @@ export async function run(): Promise<BenchLine[]> {
     const common = { seconds: 3, connections: 32, expectStatus: 200 };
     await load({ ...common, seconds: 1, url: `${on.url}/`, ...onRequest });
     await load({ ...common, seconds: 1, url: `${off.url}/`, ...offRequest });
-    const pairs: Array<{ on: LoadResult; off: LoadResult; ratio: number }> = [];
+    type Measured = Awaited<ReturnType<typeof measured>>;
+    const pairs: Array<{ on: Measured; off: Measured; ratio: number }> = [];
     for (let round = 0; round < 3; round++) {
-      const offResult = await load({ ...common, url: `${off.url}/`, ...offRequest });
-      const onResult = await load({ ...common, url: `${on.url}/`, ...onRequest });
-      if (onResult.errors + offResult.errors > 0) throw new Error('unexpected status during the audit benchmark');
-      pairs.push({ on: onResult, off: offResult, ratio: onResult.perSecond / offResult.perSecond });
+      const offResult = await measured(off.child.pid!, { ...common, url: `${off.url}/`, ...offRequest });
+      const onResult = await measured(on.child.pid!, { ...common, url: `${on.url}/`, ...onRequest });
+      if (onResult.result.errors + offResult.result.errors > 0) throw new Error('unexpected status during the audit benchmark');
+      pairs.push({ on: onResult, off: offResult, ratio: onResult.result.perSecond / offResult.result.perSecond });
     }
     pairs.sort((a, b) => a.ratio - b.ratio);
     const median = pairs[1]!;
@@ -80,12 +136,23 @@ export async function run(): Promise<BenchLine[]> {
     const db = new Database(join(onDir, 'audit.sqlite'), { readonly: true });
     recorded = (db.prepare('SELECT COUNT(*) AS count FROM audit_events').get() as { count: number }).count;
     db.close();
-    return [
-      { name: 'iamd GetCallerIdentity, audit trail on', value: median.on.perSecond, unit: 'req/s', note: `p99 ${median.on.p99ms.toFixed(2)} ms; ${recorded.toLocaleString('en-US')} records stored` },
-      { name: 'iamd GetCallerIdentity, audit trail off', value: median.off.perSecond, unit: 'req/s', note: `p99 ${median.off.p99ms.toFixed(2)} ms` },
+    const lines: BenchLine[] = [
+      {
+        name: 'iamd GetCallerIdentity, audit trail on', value: median.on.result.perSecond, unit: 'req/s',
+        note: `p99 ${median.on.result.p99ms.toFixed(2)} ms; ${recorded.toLocaleString('en-US')} records stored${describeCpu(median.on.cpu, 'writer thread')}`,
+      },
+      { name: 'iamd GetCallerIdentity, audit trail off', value: median.off.result.perSecond, unit: 'req/s', note: `p99 ${median.off.result.p99ms.toFixed(2)} ms${describeCpu(median.off.cpu, 'busiest other thread')}` },
       { name: 'audit on / off (median of 3 pairs)', value: median.ratio, unit: 'ratio', note: `pairs ${pairs.map((pair) => pair.ratio.toFixed(2)).join(', ')}` },
-      ...inProcess(),
     ];
+    const cpuPairs = pairs.filter((pair) => pair.on.cpu && pair.off.cpu);
+    if (cpuPairs.length > 0) {
+      const extra = cpuPairs.map((pair) => total(pair.on.cpu!) - total(pair.off.cpu!)).sort((a, b) => a - b);
+      lines.push({
+        name: 'audit CPU per request in the server (on - off, all threads)', value: extra[Math.floor(extra.length / 2)]!, unit: 'µs',
+        note: `median of pairs ${extra.map((micros) => micros.toFixed(1)).join(', ')}; 10 ms ticks from /proc`,
+      });
+    }
+    return [...lines, ...recordCost()];
   } finally {
     on.child.kill('SIGTERM');
     off.child.kill('SIGTERM');

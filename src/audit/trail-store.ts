@@ -6,10 +6,11 @@
  * ResourceType), a time range, newest first, a page at a time.
  *
  * What LookupEvents filters on is derived from the record when it is stored (off the request
- * path): the user name as the console shows it, and the resources the call touched.
+ * path, from the packed record: packed-event.ts): the user name as the console shows it, and the
+ * resources the call touched.
  */
 import type { CloudTrailEvent, EventResource, JsonObject, JsonValue } from './cloudtrail-event.js';
-import { lookupUsername } from './user-identity.js';
+import { packedJson, packEvent, type PackedEvent } from './packed-event.js';
 
 export const LOOKUP_ATTRIBUTE_KEYS = ['EventId', 'EventName', 'ReadOnly', 'Username', 'ResourceType', 'ResourceName', 'EventSource', 'AccessKeyId'] as const;
 export type LookupAttributeKey = (typeof LOOKUP_ATTRIBUTE_KEYS)[number];
@@ -106,32 +107,39 @@ function collectResources(value: JsonValue, depth: number, out: EventResource[],
   }
 }
 
-export function resourcesOf(event: CloudTrailEvent): EventResource[] {
+/** The resources a call touched, from its parameters and response. */
+export function resourcesOf(requestParameters: JsonObject | null, responseElements: JsonObject | null): EventResource[] {
   const out: EventResource[] = [];
+  if (requestParameters === null && responseElements === null) return out;
   const seen = new Set<string>();
-  const scan = (elements: JsonObject | null): void => {
-    if (elements !== null) collectResources(elements, 3, out, seen);
-  };
-  scan(event.requestParameters);
-  scan(event.responseElements);
+  if (requestParameters) collectResources(requestParameters, 3, out, seen);
+  if (responseElements) collectResources(responseElements, 3, out, seen);
   return out;
 }
 
-export function trailEntry(event: CloudTrailEvent, json = JSON.stringify(event)): TrailEntry {
+let lastEventTime = { text: '', seconds: NaN };
+
+/** eventTime in epoch seconds; records come in time order, so the last one is kept. */
+function epochSeconds(eventTime: string): number {
+  if (eventTime !== lastEventTime.text) lastEventTime = { text: eventTime, seconds: Math.floor(Date.parse(eventTime) / 1000) };
+  return lastEventTime.seconds;
+}
+
+/** A record ready to be stored: its JSON and the fields lookups use (in the writer thread). */
+export function packedEntry(packed: PackedEvent): TrailEntry {
+  const [, , accessKeyId, username, eventTime, eventSource, eventName, , , , , , requestParameters, responseElements, , eventId, readOnly] = packed;
   const entry: TrailEntry = {
-    time: Math.floor(Date.parse(event.eventTime) / 1000),
-    eventId: event.eventID,
-    eventName: event.eventName,
-    eventSource: event.eventSource,
-    readOnly: event.readOnly,
-    resources: resourcesOf(event),
-    json,
+    time: epochSeconds(eventTime), eventId, eventName, eventSource, readOnly,
+    resources: resourcesOf(requestParameters, responseElements),
+    json: packedJson(packed),
   };
-  const accessKeyId = event.userIdentity.accessKeyId;
   if (accessKeyId !== undefined) entry.accessKeyId = accessKeyId;
-  const username = lookupUsername(event.userIdentity);
   if (username !== undefined) entry.username = username;
   return entry;
+}
+
+export function trailEntry(event: CloudTrailEvent): TrailEntry {
+  return packedEntry(packEvent(event));
 }
 
 /** Whether an entry has the attribute (memory store; the SQLite store asks its indexes). */

@@ -1,21 +1,23 @@
 /**
  * How batches of records reach storage. The server's writer is a worker thread with its own
- * connection to the trail's SQLite file (trail-worker.ts): serializing, indexing and the
- * synchronous=FULL commit cost about 20 µs a record, which must not run on the thread that serves
- * requests; handing a batch over costs it about 1 µs a record (postMessage). The inline writer does
- * the same work on the calling thread: for tests and for stores in memory.
+ * connection to the trail's SQLite file (trail-worker.ts): making a record's JSON, indexing and
+ * inserting it cost about 10 µs, which must not run on the thread that serves requests. A batch of
+ * packed records (packed-event.ts) is one postMessage, and is kept off the heap (held-batch.ts)
+ * until the worker has committed it. The inline writer does the same work on the calling thread:
+ * for tests and for stores in memory.
  *
  * Both copy every record to the JSON-lines file when one is configured, after the batch is stored.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../server/logger.js';
-import type { CloudTrailEvent } from './cloudtrail-event.js';
-import { trailEntry, type TrailStore } from './trail-store.js';
+import { HeldBatch } from './held-batch.js';
+import type { PackedEvent } from './packed-event.js';
+import { packedEntry, type TrailStore } from './trail-store.js';
 
 export interface TrailWriter {
   /** Hands a batch over; a batch that cannot be stored comes back through the failure callback. */
-  write(events: CloudTrailEvent[]): void;
+  write(batch: PackedEvent[]): void;
   /** Deletes events older than `time` (epoch seconds), a bounded chunk at a time. */
   expire(time: number): void;
   /** Resolves once every batch handed over so far is stored. */
@@ -24,7 +26,7 @@ export interface TrailWriter {
   close(): void;
 }
 
-export type WriteFailure = (events: CloudTrailEvent[], error: Error) => void;
+export type WriteFailure = (batch: PackedEvent[], error: Error) => void;
 
 export const RETENTION_CHUNK = 5000;
 
@@ -46,20 +48,29 @@ export class JsonLinesFile {
   }
 }
 
-/** Stores a batch into a TrailStore and copies it to the JSON-lines file; never throws. */
-export function storeBatch(store: TrailStore, file: JsonLinesFile | undefined, events: readonly CloudTrailEvent[], logger: Pick<Logger, 'log'>): Error | undefined {
-  const lines = events.map((event) => JSON.stringify(event));
-  try {
-    store.append(events.map((event, index) => trailEntry(event, lines[index])));
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
+export function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** Copies stored records to the JSON-lines file; a failure is logged, never thrown (the trail has them). */
+export function copyToFile(file: JsonLinesFile | undefined, lines: readonly string[], logger: Pick<Logger, 'log'>): void {
   try {
     file?.append(lines);
   } catch (error) {
-    logger.log('error', 'audit log write failed', { file: file?.path, error: (error as Error).message });
+    logger.log('error', 'audit log write failed', { file: file?.path, error: asError(error).message });
   }
-  return undefined;
+}
+
+/** Stores a batch into a TrailStore and copies it to the JSON-lines file; never throws. */
+export function storeBatch(store: TrailStore, file: JsonLinesFile | undefined, batch: readonly PackedEvent[], logger: Pick<Logger, 'log'>): Error | undefined {
+  try {
+    const entries = batch.map(packedEntry);
+    store.append(entries);
+    copyToFile(file, entries.map((entry) => entry.json), logger);
+    return undefined;
+  } catch (error) {
+    return asError(error);
+  }
 }
 
 /** Deletes expired events chunk by chunk; `next` runs the following chunk (now, or later to let writes in). */
@@ -82,9 +93,9 @@ export class InlineTrailWriter implements TrailWriter {
     this.file = logFile === undefined ? undefined : new JsonLinesFile(logFile);
   }
 
-  write(events: CloudTrailEvent[]): void {
-    const error = storeBatch(this.store, this.file, events, this.logger);
-    if (error) this.onFailure(events, error);
+  write(batch: PackedEvent[]): void {
+    const error = storeBatch(this.store, this.file, batch, this.logger);
+    if (error) this.onFailure(batch, error);
   }
 
   expire(time: number): void {
@@ -100,14 +111,18 @@ export class InlineTrailWriter implements TrailWriter {
   }
 }
 
-/** Messages between the writer and its worker thread. */
+/**
+ * Messages between the writer and its worker thread. The worker acknowledges batches once they are
+ * committed ('written'), which it does on its own schedule or at once for a 'sync'.
+ */
 export type ToWorker =
-  | { type: 'write'; id: number; events: CloudTrailEvent[] }
+  | { type: 'write'; id: number; batch: PackedEvent[] }
+  | { type: 'sync'; id: number }
   | { type: 'expire'; id: number; time: number }
   | { type: 'close' };
 export type FromWorker =
-  | { type: 'written'; id: number }
-  | { type: 'failed'; id: number; error: string }
+  | { type: 'written'; ids: number[] }
+  | { type: 'failed'; ids: number[]; error: string }
   | { type: 'log'; level: 'error' | 'warn'; message: string; fields: Record<string, string | number | undefined> };
 
 export interface WorkerSettings {
@@ -123,7 +138,8 @@ const CLOSE_TIMEOUT_MS = 10_000;
 export class WorkerTrailWriter implements TrailWriter {
   private worker: Worker | undefined;
   private nextId = 0;
-  private readonly inflight = new Map<number, CloudTrailEvent[]>();
+  /** Batches handed over and not yet committed; undefined for syncs and retention. */
+  private readonly inflight = new Map<number, HeldBatch | undefined>();
   private waiters: Array<() => void> = [];
   private readonly closedFlag = new Int32Array(new SharedArrayBuffer(4));
 
@@ -131,21 +147,25 @@ export class WorkerTrailWriter implements TrailWriter {
     this.start();
   }
 
-  write(events: CloudTrailEvent[]): void {
+  write(batch: PackedEvent[]): void {
     const id = ++this.nextId;
-    this.inflight.set(id, events);
-    this.post({ type: 'write', id, events });
+    this.inflight.set(id, new HeldBatch(batch));
+    this.post({ type: 'write', id, batch });
   }
 
   /** Acknowledged like a batch once its first chunk is deleted, so that a lookup right after start sees retention applied. */
   expire(time: number): void {
     const id = ++this.nextId;
-    this.inflight.set(id, []);
+    this.inflight.set(id, undefined);
     this.post({ type: 'expire', id, time });
   }
 
+  /** Asks the worker to commit now (it otherwise waits up to its commit period), and waits for it. */
   settled(): Promise<void> {
     if (this.inflight.size === 0) return Promise.resolve();
+    const id = ++this.nextId;
+    this.inflight.set(id, undefined);
+    this.post({ type: 'sync', id });
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
@@ -158,6 +178,8 @@ export class WorkerTrailWriter implements TrailWriter {
     if (Atomics.wait(this.closedFlag, 0, 0, CLOSE_TIMEOUT_MS) === 'timed-out') {
       this.logger.log('error', 'audit trail writer did not finish within 10 s at shutdown', { pendingBatches: this.inflight.size });
     }
+    for (const held of this.inflight.values()) held?.release();
+    this.inflight.clear();
     void worker.terminate();
   }
 
@@ -174,9 +196,7 @@ export class WorkerTrailWriter implements TrailWriter {
     worker.on('error', (error) => {
       this.logger.log('error', 'audit trail writer failed; restarting it', { error: error.message });
       if (this.worker === worker) this.worker = undefined;
-      const lost = [...this.inflight.values()];
-      this.inflight.clear();
-      for (const events of lost) if (events.length > 0) this.onFailure(events, error);
+      this.giveBack([...this.inflight.keys()], error);
       this.release();
     });
     this.worker = worker;
@@ -185,19 +205,30 @@ export class WorkerTrailWriter implements TrailWriter {
   private receive(message: FromWorker): void {
     switch (message.type) {
       case 'written':
-        this.inflight.delete(message.id);
+        for (const id of message.ids) {
+          this.inflight.get(id)?.release();
+          this.inflight.delete(id);
+        }
         break;
-      case 'failed': {
-        const events = this.inflight.get(message.id);
-        this.inflight.delete(message.id);
-        if (events && events.length > 0) this.onFailure(events, new Error(message.error));
+      case 'failed':
+        this.giveBack(message.ids, new Error(message.error));
         break;
-      }
       case 'log':
         this.logger.log(message.level, message.message, message.fields);
         return;
     }
     if (this.inflight.size === 0) this.release();
+  }
+
+  /** Hands the records of batches that were not stored back to the trail. */
+  private giveBack(ids: readonly number[], error: Error): void {
+    const records: PackedEvent[] = [];
+    for (const id of ids) {
+      const held = this.inflight.get(id);
+      this.inflight.delete(id);
+      if (held !== undefined) for (const record of held.recover()) records.push(record);
+    }
+    if (records.length > 0) this.onFailure(records, error);
   }
 
   private release(): void {

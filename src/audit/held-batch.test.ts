@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { HeldBatch } from './held-batch.js';
+import type { PackedEvent } from './packed-event.js';
+
+const record: PackedEvent = [
+  '1.08', '{"type":"Root"}', 'AKIAEXAMPLE', 'root', '2026-11-28T10:00:00Z', 'sts.amazonaws.com', 'GetCallerIdentity', 'us-east-1', '127.0.0.1',
+  'test', undefined, undefined, null, { credentials: { accessKeyId: 'ASIANEW' } }, 'request-1', 'event-1', true, 'AwsApiCall', true,
+  '000000000000', 'Management', undefined,
+];
+
+describe('a held batch', () => {
+  it('gives its records back unchanged, undefined members included', () => {
+    const held = new HeldBatch([record, record]);
+    assert.deepEqual(held.recover(), [record, record]);
+  });
+
+  it('gives them back once', () => {
+    const held = new HeldBatch([record]);
+    assert.equal(held.recover().length, 1);
+    assert.deepEqual(held.recover(), []);
+  });
+});
