@@ -12,13 +12,19 @@ export class AwsError extends Error {
   readonly code: string;
   readonly statusCode: number;
   readonly fault: Fault;
+  /** extra elements some envelopes carry (S3's <RequestTime>, <StringToSign>, <BucketName>, ...) */
+  readonly extraFields: Readonly<Record<string, string>>;
 
-  constructor(code: string, message: string, statusCode = 400, fault: Fault = statusCode >= 500 ? 'Receiver' : 'Sender') {
+  constructor(
+    code: string, message: string, statusCode = 400, fault: Fault = statusCode >= 500 ? 'Receiver' : 'Sender',
+    extraFields: Readonly<Record<string, string>> = {},
+  ) {
     super(message);
     this.name = 'AwsError';
     this.code = code;
     this.statusCode = statusCode;
     this.fault = fault;
+    this.extraFields = extraFields;
   }
 }
 

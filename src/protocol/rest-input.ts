@@ -7,15 +7,8 @@
  */
 import type { Readable } from 'node:stream';
 import { AwsError } from './aws-error.js';
+import type { ChunkSigningContext } from '../sigv4/index.js';
 import { QueryInput } from './query-input.js';
-
-/** What signed streaming payloads (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) chain their chunk signatures from. */
-export interface ChunkSigning {
-  seedSignature: string;
-  signingKey: Buffer;
-  amzDate: string;
-  credentialScope: string;
-}
 
 export interface RestRequestParts {
   method: string;
@@ -25,9 +18,6 @@ export interface RestRequestParts {
   /** lower-case names; repeated headers joined with ',' */
   headers: ReadonlyMap<string, string>;
   body: Readable;
-  /** the x-amz-content-sha256 the request was signed with (UNSIGNED-PAYLOAD for presigned URLs) */
-  payloadHash: string;
-  chunkSigning?: ChunkSigning;
 }
 
 export class RestInput extends QueryInput {
@@ -35,8 +25,7 @@ export class RestInput extends QueryInput {
   readonly path: string;
   readonly headers: ReadonlyMap<string, string>;
   readonly body: Readable;
-  readonly payloadHash: string;
-  private signing: ChunkSigning | undefined;
+  private signing: ChunkSigningContext | undefined;
 
   constructor(parts: RestRequestParts) {
     super(parts.query);
@@ -44,16 +33,14 @@ export class RestInput extends QueryInput {
     this.path = parts.path;
     this.headers = parts.headers;
     this.body = parts.body;
-    this.payloadHash = parts.payloadHash;
-    this.signing = parts.chunkSigning;
   }
 
   /** what a signed streaming payload's chunk signatures chain from; set once the request is authenticated */
-  get chunkSigning(): ChunkSigning | undefined {
+  get chunkSigning(): ChunkSigningContext | undefined {
     return this.signing;
   }
 
-  signChunks(signing: ChunkSigning): void {
+  signChunks(signing: ChunkSigningContext): void {
     this.signing = signing;
   }
 

@@ -13,19 +13,14 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
 
 /** An AwsError with extra elements in S3's error document. */
 export class S3Error extends AwsError {
-  constructor(code: string, message: string, statusCode: number, readonly extraFields: Readonly<Record<string, string>> = {}) {
-    super(code, message, statusCode);
+  constructor(code: string, message: string, statusCode: number, extraFields: Readonly<Record<string, string>> = {}) {
+    super(code, message, statusCode, undefined, extraFields);
   }
-}
-
-function extraFieldsOf(error: AwsError): Readonly<Record<string, string>> {
-  const extra = (error as AwsError & { extraFields?: unknown }).extraFields;
-  return typeof extra === 'object' && extra !== null ? (extra as Record<string, string>) : {};
 }
 
 export function restXmlError(error: AwsError, requestId: string): { statusCode: number; headers: Record<string, string>; body: string } {
   let extra = '';
-  for (const [name, value] of Object.entries(extraFieldsOf(error))) extra += `<${name}>${escapeXml(value)}</${name}>`;
+  for (const [name, value] of Object.entries(error.extraFields)) extra += `<${name}>${escapeXml(value)}</${name}>`;
   const body =
     `${XML_DECLARATION}<Error><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message>${extra}` +
     `<RequestId>${requestId}</RequestId><HostId>${restRequestIdHeaders(requestId)['x-amz-id-2']}</HostId></Error>`;
@@ -55,5 +50,5 @@ export const restXmlProtocol: WireProtocol = {
 function s3Spelling(error: AwsError): AwsError {
   if (error.code !== 'AccessDenied') return error;
   const quoted = error.message.replace(/ on resource: (arn:\S+)( because|$)/, ' on resource: "$1"$2');
-  return quoted === error.message ? error : new AwsError(error.code, quoted, error.statusCode);
+  return quoted === error.message ? error : new AwsError(error.code, quoted, error.statusCode, error.fault, error.extraFields);
 }

@@ -21,14 +21,13 @@ import { AwsError, internalError, isAwsError } from '../protocol/aws-error.js';
 import { JsonInput, readJsonRequest, targetHasPrefix } from '../protocol/json-protocol.js';
 import { parseFormEncoded, QueryInput } from '../protocol/query-input.js';
 import type { WireResponse } from '../protocol/query-protocol.js';
-import { decodePath, headerMap, RestInput, type ChunkSigning } from '../protocol/rest-input.js';
+import { decodePath, headerMap, RestInput } from '../protocol/rest-input.js';
 import { RestResponse } from '../protocol/rest-response.js';
 import type { XmlObject } from '../protocol/xml.js';
 import type { OperationContext, ServiceDefinition } from '../services/service.js';
-import { malformedAuthFor, parseSignature, signingKey, type ParsedSignature, type SignedHttpRequest } from '../sigv4/index.js';
+import { chunkSigningContext, malformedAuthFor, parseSignature, type ParsedSignature, type SignedHttpRequest } from '../sigv4/index.js';
 import type { App } from './app.js';
 import { internalRoute } from './internal-routes.js';
-import { formatAmzDate } from '../sigv4/amz-date.js';
 
 /** A request as the transport received it. */
 export interface IncomingRequest {
@@ -73,17 +72,20 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     outcome.signature = signature;
     const named = namedService(app, signature, target);
     if (named) outcome.service = named; // so that an unreadable body is answered in the named service's protocol
-    const { service, action, input, document } = readOperation(app, request, rawQuery, named, target);
+    const { service, action, input, document } = readOperation(app, request, rawPath, rawQuery, named, target);
     outcome.service = service;
     outcome.action = action;
     outcome.input = input;
     outcome.document = document;
     if (!signature) throw missingAuthentication(service);
     const rest = input instanceof RestInput;
-    const payloadHash = rest ? input.payloadHash : createHash('sha256').update(request.body).digest('hex');
+    // S3 signs the payload hash its x-amz-content-sha256 names (a presigned URL signs none); every other service the body's.
+    const payloadHash = rest
+      ? (header(request, 'x-amz-content-sha256') ?? (signature.form === 'query' ? 'UNSIGNED-PAYLOAD' : ''))
+      : createHash('sha256').update(request.body).digest('hex');
     const { caller, secretAccessKey } = authenticateRequest(app, { request: signed, signature, payloadHash, normalizePath: !rest, protocol: service.protocol.family });
     outcome.caller = caller;
-    if (rest && payloadHash.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD')) input.signChunks(chunkSigning(signature, secretAccessKey));
+    if (rest && payloadHash.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD')) input.signChunks(chunkSigningContext(signature, secretAccessKey));
     app.usage.recordCall(caller, { time: time.toISOString(), service: service.name, region: signature.region });
     const operation = service.operations[action];
     if (!operation) throw invalidAction(action, service);
@@ -141,14 +143,14 @@ function namedService(app: App, signature: ParsedSignature | null, target: strin
 }
 
 /** The operation's name and its input; the service of an unsigned query request is guessed from its Action. */
-function readOperation(app: App, request: IncomingRequest, rawQuery: string, named: ServiceDefinition | undefined, target: string | undefined):
+function readOperation(app: App, request: IncomingRequest, rawPath: string, rawQuery: string, named: ServiceDefinition | undefined, target: string | undefined):
   { service: ServiceDefinition; action: string; input: QueryInput; document?: Readonly<Record<string, unknown>> } {
   if (request.bodyTooLarge) throw new AwsError('RequestEntityTooLarge', 'Request body is larger than the maximum allowed size.', 413);
   let service = named;
   // An unsigned request with a body stream is S3's (the transport streams only those).
   if (service === undefined && request.bodyStream !== undefined) service = app.services.get('s3');
   if (service?.route !== undefined) {
-    const input = readRestRequest(request, rawQuery);
+    const input = readRestRequest(request, rawPath, rawQuery);
     const route = service.route(input);
     return { service, action: route.action, input, document: route.requestParameters };
   }
@@ -163,30 +165,14 @@ function readOperation(app: App, request: IncomingRequest, rawQuery: string, nam
 }
 
 /** A REST request (S3): the decoded path, the query and headers, the body as a stream. */
-function readRestRequest(request: IncomingRequest, rawQuery: string): RestInput {
-  const queryStart = request.url.indexOf('?');
-  const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
-  const headers = headerMap(request.headers);
-  // Presigned URLs sign no payload; header-signed S3 requests name theirs in x-amz-content-sha256.
-  const presigned = /(?:^|&)X-Amz-Credential=/i.test(rawQuery);
+function readRestRequest(request: IncomingRequest, rawPath: string, rawQuery: string): RestInput {
   return new RestInput({
     method: request.method,
     path: decodePath(rawPath),
     query: parseFormEncoded(rawQuery),
-    headers,
+    headers: headerMap(request.headers),
     body: request.bodyStream ?? Readable.from(request.body.length > 0 ? [request.body] : []),
-    payloadHash: headers.get('x-amz-content-sha256') ?? (presigned ? 'UNSIGNED-PAYLOAD' : ''),
   });
-}
-
-/** What the chunk signatures of a signed streaming payload chain from: the request's own signature. */
-function chunkSigning(signature: ParsedSignature, secretAccessKey: string): ChunkSigning {
-  return {
-    seedSignature: signature.signature,
-    signingKey: signingKey(secretAccessKey, signature.scopeDate, signature.region, signature.service),
-    amzDate: formatAmzDate(signature.requestTime),
-    credentialScope: signature.credentialScope,
-  };
 }
 
 function missingAuthentication(service: ServiceDefinition): AwsError {

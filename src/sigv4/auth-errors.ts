@@ -36,11 +36,8 @@ export type ProtocolFamily = 'query' | 'ec2' | 's3' | 'json';
 
 /** An AwsError with the extra elements some envelopes carry (S3's <RequestTime>, <ServerTime>, ...). */
 export class SignatureFailureError extends AwsError {
-  readonly extraFields: Readonly<Record<string, string>>;
-
   constructor(code: string, message: string, statusCode: number, extraFields: Readonly<Record<string, string>> = {}) {
-    super(code, message, statusCode);
-    this.extraFields = extraFields;
+    super(code, message, statusCode, undefined, extraFields);
   }
 }
 

@@ -14,3 +14,4 @@ export { stringToSign } from './string-to-sign.js';
 export { signingKey } from './signing-key.js';
 export { verifySignature, SIGNATURE_MISMATCH_MESSAGE } from './verify.js';
 export { signatureFailure, malformedAuthFor, SignatureFailureError, type ProtocolFamily } from './auth-errors.js';
+export { chunkSigningContext, type ChunkSigningContext } from './streaming-signature.js';

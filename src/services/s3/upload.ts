@@ -23,7 +23,7 @@ export interface StoredBody {
 export function receiveBody(input: RestInput, algorithm?: ChecksumAlgorithm): CheckedBody {
   const signing = input.chunkSigning;
   const plan = planPayload(Object.fromEntries(input.headers), {
-    ...(signing ? { signing: { key: signing.signingKey, amzDate: signing.amzDate, credentialScope: signing.credentialScope, seedSignature: signing.seedSignature } } : {}),
+    ...(signing ? { signing } : {}),
     algorithms: algorithm ? [algorithm] : [],
   });
   return checkBody(input.body, plan);

@@ -78,7 +78,6 @@ export class ServiceInvoker {
       query: new Map(Object.entries(request.query ?? {})),
       headers: new Map(Object.entries({ ...request.headers, 'x-amz-content-sha256': payloadHash, 'content-length': String(body.length) })),
       body: Readable.from(body.length > 0 ? [body] : []),
-      payloadHash,
     });
     return this.run(service, action, operation, input);
   }

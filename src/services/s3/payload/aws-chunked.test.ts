@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { describe, it } from 'node:test';
 import { signingKey } from '../../../sigv4/signing-key.js';
 import { AwsChunkedDecoder, type AwsChunkedOptions } from './aws-chunked.js';
-import { chunkStringToSign, signString, type ChunkSigningContext } from './chunk-signature.js';
+import { chunkStringToSign, signString, type ChunkSigningContext } from '../../../sigv4/streaming-signature.js';
 
 const DOC_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const DOC_KEY = signingKey(DOC_SECRET, '20130524', 'us-east-1', 's3');

@@ -23,7 +23,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { BoundedLine } from './bounded-line.js';
-import { chunkStringToSign, isSameSignature, signString, trailerStringToSign, type ChunkSigningContext } from './chunk-signature.js';
+import { chunkStringToSign, isSameSignature, signString, trailerStringToSign, type ChunkSigningContext } from '../../../sigv4/streaming-signature.js';
 import { bodyTerminatedUnexpectedly, byteCountMismatch, chunkSignatureMismatch, chunkTooLarge, chunkTooSmall, malformedTrailer } from './errors.js';
 
 export type StreamingMode = 'STREAMING-UNSIGNED-PAYLOAD-TRAILER' | 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' | 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';

@@ -13,7 +13,7 @@ import { AwsError } from '../../../protocol/aws-error.js';
 import { BodyCheck, type BodyCheckOptions, type BodyCheckResult } from './body-check.js';
 import { checkBody } from './checked-body.js';
 import type { ParsedSignature } from '../../../sigv4/types.js';
-import { chunkSigningContext } from './chunk-signature.js';
+import { chunkSigningContext } from '../../../sigv4/streaming-signature.js';
 import { checksumOf } from './checksums.js';
 import { planPayload } from './payload-headers.js';
 

@@ -35,16 +35,13 @@
  * RequestTimeTooSkewed, so that one S3 error serializer writes both.
  */
 import { AwsError } from '../../../protocol/aws-error.js';
-import { SignatureFailureError } from '../../../sigv4/auth-errors.js';
+
 import type { ChecksumAlgorithm } from './checksums.js';
 
-/**
- * An S3 error with extra XML elements. It extends SignatureFailureError only to share that class's
- * `extraFields` with whatever serializes S3 errors; nothing here is about the request signature.
- */
-export class PayloadError extends SignatureFailureError {
+/** An S3 error about a request's body, with the extra XML elements S3 gives it. */
+export class PayloadError extends AwsError {
   constructor(code: string, message: string, statusCode: number, extraFields: Readonly<Record<string, string>> = {}) {
-    super(code, message, statusCode, extraFields);
+    super(code, message, statusCode, undefined, extraFields);
     this.name = 'PayloadError';
   }
 }

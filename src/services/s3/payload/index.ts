@@ -40,7 +40,7 @@ export {
 export { combineCrc } from './crc-combine.js';
 export { compositeChecksum, fullObjectCrc, multipartEtag, type PartCrc } from './multipart-checksums.js';
 export { AwsChunkedDecoder, S3_MIN_CHUNK_SIZE, STREAMING_MODES, type AwsChunkedOptions, type StreamingMode } from './aws-chunked.js';
-export { chunkSigningContext, type ChunkSigningContext } from './chunk-signature.js';
+export { chunkSigningContext, type ChunkSigningContext } from '../../../sigv4/streaming-signature.js';
 export { BodyCheck, type BodyCheckOptions, type BodyCheckResult } from './body-check.js';
 export { planPayload, storedContentEncoding, type PayloadPlan, type PayloadPlanOptions, type RequestHeaders } from './payload-headers.js';
 export { checkBody, type CheckedBody } from './checked-body.js';

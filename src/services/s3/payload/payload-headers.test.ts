@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { signingKey } from '../../../sigv4/signing-key.js';
 import type { ParsedSignature } from '../../../sigv4/types.js';
-import { chunkSigningContext } from './chunk-signature.js';
+import { chunkSigningContext } from '../../../sigv4/streaming-signature.js';
 import { checksumOf } from './checksums.js';
 import { planPayload, storedContentEncoding } from './payload-headers.js';
 

@@ -11,7 +11,7 @@
 import type { ChecksumAlgorithm } from '../storage/types.js';
 import { STREAMING_MODES, type AwsChunkedOptions, type StreamingMode } from './aws-chunked.js';
 import type { BodyCheckOptions } from './body-check.js';
-import type { ChunkSigningContext } from './chunk-signature.js';
+import type { ChunkSigningContext } from '../../../sigv4/streaming-signature.js';
 import { algorithmOfHeader, checksumHeaderName, DIGEST_LENGTHS, fromBase64, parseAlgorithmName } from './checksums.js';
 import { AwsError } from '../../../protocol/aws-error.js';
 import {

@@ -8,10 +8,10 @@
  * where the trailer lines are `name:value\n` each. The key is the request's SigV4 signing key.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { formatAmzDate } from '../../../sigv4/amz-date.js';
-import { signingKey } from '../../../sigv4/signing-key.js';
-import { sha256Hex } from '../../../sigv4/string-to-sign.js';
-import type { ParsedSignature } from '../../../sigv4/types.js';
+import { formatAmzDate } from './amz-date.js';
+import { signingKey } from './signing-key.js';
+import { sha256Hex } from './string-to-sign.js';
+import type { ParsedSignature } from './types.js';
 
 export const EMPTY_SHA256_HEX = sha256Hex('');
 
