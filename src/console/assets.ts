@@ -52,7 +52,8 @@ export function loadAssets(dir: string = DEFAULT_ASSET_DIR): ReadonlyMap<string,
 
 let cached: ReadonlyMap<string, ConsoleAsset> | undefined;
 
+/** Loaded once; a missing build (no files yet) is looked for again on the next request. */
 export function consoleAssets(): ReadonlyMap<string, ConsoleAsset> {
-  cached ??= loadAssets();
+  if (!cached?.size) cached = loadAssets();
   return cached;
 }

@@ -6,7 +6,7 @@
  */
 import type { XmlObject } from '../../../protocol/xml.js';
 import type { ChangeSetRecord, ResourceChange, ResourceChangeDetail } from '../change-sets/types.js';
-import { MASK } from '../runner/evaluation.js';
+import { parametersXml } from './shapes.js';
 
 function detailXml(detail: ResourceChangeDetail): XmlObject {
   return {
@@ -42,11 +42,7 @@ export function changeSetXml(changeSet: ChangeSetRecord, changes: readonly Resou
     StackId: changeSet.stackId,
     StackName: changeSet.stackName,
     Description: changeSet.description,
-    Parameters: changeSet.parameters.map((parameter) => ({
-      ParameterKey: parameter.key,
-      ParameterValue: parameter.noEcho ? MASK : parameter.value,
-      ResolvedValue: parameter.noEcho ? undefined : parameter.resolvedValue,
-    })),
+    Parameters: parametersXml(changeSet.parameters),
     CreationTime: new Date(changeSet.creationTime),
     ExecutionStatus: changeSet.executionStatus,
     Status: changeSet.status,

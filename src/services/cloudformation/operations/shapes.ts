@@ -4,9 +4,18 @@
  */
 import type { XmlObject } from '../../../protocol/xml.js';
 import { MASK } from '../runner/evaluation.js';
-import type { StackEventRecord, StackRecord, StackResourceRecord } from '../types.js';
+import type { StackEventRecord, StackParameter, StackRecord, StackResourceRecord } from '../types.js';
 
 const date = (iso: string | undefined): Date | undefined => (iso === undefined ? undefined : new Date(iso));
+
+/** A stack's or change set's parameters, NoEcho values masked (and their resolved values left out). */
+export function parametersXml(parameters: readonly StackParameter[]): XmlObject[] {
+  return parameters.map((parameter) => ({
+    ParameterKey: parameter.key,
+    ParameterValue: parameter.noEcho ? MASK : parameter.value,
+    ResolvedValue: parameter.noEcho ? undefined : parameter.resolvedValue,
+  }));
+}
 
 /** https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html */
 export function stackXml(stack: StackRecord): XmlObject {
@@ -14,11 +23,7 @@ export function stackXml(stack: StackRecord): XmlObject {
     StackId: stack.stackId,
     StackName: stack.stackName,
     Description: stack.description,
-    Parameters: stack.parameters.map((parameter) => ({
-      ParameterKey: parameter.key,
-      ParameterValue: parameter.noEcho ? MASK : parameter.value,
-      ResolvedValue: parameter.noEcho ? undefined : parameter.resolvedValue,
-    })),
+    Parameters: parametersXml(stack.parameters),
     CreationTime: date(stack.creationTime),
     DeletionTime: date(stack.deletionTime),
     LastUpdatedTime: date(stack.lastUpdatedTime),

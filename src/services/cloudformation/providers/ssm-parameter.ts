@@ -21,7 +21,8 @@ function write(ctx: ProviderContext, name: string, properties: Properties) {
   const value = requiredText(properties, 'Value');
   const allowedPattern = text(properties, 'AllowedPattern');
   if (allowedPattern !== undefined && !new RegExp(`^(?:${allowedPattern})$`).test(value)) {
-    throw new ResourceFailure(`Parameter value, ${value}, failed to satisfy constraint specified in AllowedPattern: ${allowedPattern}`);
+    // AWS names the value here; iamd does not, as it may come from a NoEcho parameter and the reason is shown in stack events.
+    throw new ResourceFailure(`Parameter value failed to satisfy constraint specified in AllowedPattern: ${allowedPattern}`);
   }
   ctx.require({ action: 'ssm:PutParameter', resource: parameterArn(ctx, name) });
   const record = ctx.app.cloudformation.parameters.put({
@@ -34,7 +35,8 @@ function write(ctx: ProviderContext, name: string, properties: Properties) {
     tier: text(properties, 'Tier') ?? 'Standard',
     lastModifiedDate: ctx.app.clock.now().toISOString(),
   });
-  return { physicalId: name, attributes: { Type: record.type, Value: record.value } };
+  // Value is read from the store when asked for (secretAttribute), so the stack record keeps no copy and events show ****.
+  return { physicalId: name, attributes: { Type: record.type } };
 }
 
 export const ssmParameter = provider({
@@ -65,5 +67,8 @@ export const ssmParameter = provider({
   async delete(ctx, current) {
     ctx.require({ action: 'ssm:DeleteParameter', resource: parameterArn(ctx, current.physicalId) });
     ctx.app.cloudformation.parameters.delete(current.physicalId);
+  },
+  secretAttribute(app, current, name) {
+    return name === 'Value' ? app.cloudformation.parameters.get(current.physicalId)?.value : undefined;
   },
 });
