@@ -46,6 +46,8 @@ export class CloudFormationState {
   /** the stack operation running for a stack id (the next one waits for it) */
   readonly running = new Map<string, Promise<void>>();
   private sequence: number;
+  /** each stack's events in the order they happened, kept with the events table (DescribeStackEvents and waiters poll it) */
+  private readonly eventsByStack = new Map<string, StackEventRecord[]>();
 
   constructor(store: Store, private readonly logger: Logger, settings: Partial<CloudFormationSettings> = {}) {
     this.stacks = new RecordTable(store, 'cfn-stack', (row) => row.stackId);
@@ -55,6 +57,11 @@ export class CloudFormationState {
     this.launchTemplates = new RecordTable(store, 'cfn-launch-template', (row) => row.launchTemplateId);
     this.settings = { signalInstancesWhenRunning: settings.signalInstancesWhenRunning ?? signalSettingFromEnv() };
     this.sequence = this.events.list().reduce((max, event) => Math.max(max, event.sequence), 0);
+    // Events are only ever added (each with a new id and the next sequence number): appending keeps each list in order.
+    for (const event of this.events.list().sort((a, b) => a.sequence - b.sequence)) this.indexEvent(event);
+    this.events.onChange((_eventId, event) => {
+      if (event) this.indexEvent(event);
+    });
     for (const stack of this.stacks.list()) {
       const failed = INTERRUPTED[stack.status];
       if (failed) this.stacks.put({ ...stack, status: failed, statusReason: `iamd restarted while the stack was ${stack.status}` });
@@ -66,6 +73,17 @@ export class CloudFormationState {
         this.changeSets.put({ ...changeSet, executionStatus: 'EXECUTE_FAILED' });
       }
     }
+  }
+
+  /** The stack's events, newest first. */
+  stackEvents(stackId: string): StackEventRecord[] {
+    return [...(this.eventsByStack.get(stackId) ?? [])].reverse();
+  }
+
+  private indexEvent(event: StackEventRecord): void {
+    const list = this.eventsByStack.get(event.stackId);
+    if (list) list.push(event);
+    else this.eventsByStack.set(event.stackId, [event]);
   }
 
   nextSequence(): number {

@@ -52,17 +52,23 @@ function routesThrough(ctx: OperationContext, gatewayId: string, vpcId: string, 
   })));
 }
 
+/** The gateway and VPC an attach or detach names, once the caller may act on both. */
+function gatewayAndVpc(ctx: OperationContext, input: Ec2Input, action: 'AttachInternetGateway' | 'DetachInternetGateway') {
+  const gateway = findInternetGateway(ctx, input.required('InternetGatewayId', 'internetGatewayId'));
+  const vpc = findVpc(ctx, input.required('VpcId', 'vpcId'));
+  requireAll(ctx, input.dryRun, [
+    gatewayAuthorization(ctx, action, gateway),
+    { action: ec2Action(action), resource: ec2Arn(ctx, 'vpc', vpc.vpcId), conditionKeys: resourceTagKeys(vpc.tags) },
+  ]);
+  return { gateway, vpc };
+}
+
 /** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AttachInternetGateway.html */
 const AttachInternetGateway = operation<Ec2Input>({
   input: (query) => new Ec2Input(query),
   authorize: () => 'in-handler',
   handle(input, ctx) {
-    const gateway = findInternetGateway(ctx, input.required('InternetGatewayId', 'internetGatewayId'));
-    const vpc = findVpc(ctx, input.required('VpcId', 'vpcId'));
-    requireAll(ctx, input.dryRun, [
-      gatewayAuthorization(ctx, 'AttachInternetGateway', gateway),
-      { action: ec2Action('AttachInternetGateway'), resource: ec2Arn(ctx, 'vpc', vpc.vpcId), conditionKeys: resourceTagKeys(vpc.tags) },
-    ]);
+    const { gateway, vpc } = gatewayAndVpc(ctx, input, 'AttachInternetGateway');
     const attached = gateway.attachments[0];
     if (attached) throw new AwsError('Resource.AlreadyAssociated', `resource ${gateway.internetGatewayId} is already attached to network ${attached.vpcId}`, 400);
     const other = ctx.app.ec2.internetGateways.list().find((candidate) => candidate.attachments.some((attachment) => attachment.vpcId === vpc.vpcId));
@@ -81,12 +87,7 @@ const DetachInternetGateway = operation<Ec2Input>({
   input: (query) => new Ec2Input(query),
   authorize: () => 'in-handler',
   handle(input, ctx) {
-    const gateway = findInternetGateway(ctx, input.required('InternetGatewayId', 'internetGatewayId'));
-    const vpc = findVpc(ctx, input.required('VpcId', 'vpcId'));
-    requireAll(ctx, input.dryRun, [
-      gatewayAuthorization(ctx, 'DetachInternetGateway', gateway),
-      { action: ec2Action('DetachInternetGateway'), resource: ec2Arn(ctx, 'vpc', vpc.vpcId), conditionKeys: resourceTagKeys(vpc.tags) },
-    ]);
+    const { gateway, vpc } = gatewayAndVpc(ctx, input, 'DetachInternetGateway');
     if (!gateway.attachments.some((attachment) => attachment.vpcId === vpc.vpcId)) {
       throw new AwsError('Gateway.NotAttached', `resource ${gateway.internetGatewayId} is not attached to network ${vpc.vpcId}`, 400);
     }

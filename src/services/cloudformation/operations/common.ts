@@ -2,7 +2,7 @@
 import type { Tag } from '../../../directory/types.js';
 import type { Authorization, OperationContext } from '../../service.js';
 import type { ActingCaller } from '../providers/invoker.js';
-import { parseTemplate } from '../template/index.js';
+import { parseTemplateOnce } from './prepare-template.js';
 
 /** The caller a stack operation acts as, from the request that started it. */
 export function actingCaller(ctx: OperationContext): ActingCaller {
@@ -20,7 +20,7 @@ export function requestTagKeys(tags: readonly Tag[]): NonNullable<Authorization[
 /** cloudformation:ResourceTypes: the template's resource types (none when it does not parse: the handler then says why). */
 export function resourceTypesOf(body: string): string[] | undefined {
   try {
-    return [...new Set(Object.values(parseTemplate(body).resources).map((resource) => resource.type))];
+    return [...new Set(Object.values(parseTemplateOnce(body).resources).map((resource) => resource.type))];
   } catch {
     return undefined;
   }

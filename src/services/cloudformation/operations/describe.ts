@@ -56,7 +56,7 @@ const DescribeStackEvents = operation<{ stackName: string; nextToken?: string }>
   authorize: (input, ctx) => stackAuthorization(ctx, 'DescribeStackEvents', input.stackName),
   handle(input, ctx) {
     const stack = requireStack(ctx.app, input.stackName);
-    const events = ctx.app.cloudformation.events.list().filter((event) => event.stackId === stack.stackId).sort((a, b) => b.sequence - a.sequence);
+    const events = ctx.app.cloudformation.stackEvents(stack.stackId);
     const { items, nextToken } = page(events, input.nextToken, 100);
     return { StackEvents: items.map(eventXml), NextToken: nextToken };
   },

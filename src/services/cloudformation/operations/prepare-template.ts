@@ -32,10 +32,23 @@ export function templateStep<T>(step: () => T): T {
   }
 }
 
+/**
+ * The last body parsed and its template: a stack operation reads its template twice (its
+ * resource types when authorized, then the whole of it in the handler), and parses it once.
+ * Templates are not changed after parsing, so the two reads may share one.
+ */
+let lastParsed: { body: string; template: Template } | undefined;
+
+/** Parses a template body (YAML or JSON); throws the parser's error. */
+export function parseTemplateOnce(body: string): Template {
+  if (lastParsed?.body !== body) lastParsed = { body, template: parseTemplate(body) };
+  return lastParsed.template;
+}
+
 /** Parses and validates a template body (ValidateTemplate, GetTemplateSummary and the stack operations). */
 export function parsedTemplate(body: string): Template {
   return templateStep(() => {
-    const template = parseTemplate(body);
+    const template = parseTemplateOnce(body);
     validateTemplate(template);
     return template;
   });
