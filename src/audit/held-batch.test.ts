@@ -21,3 +21,19 @@ describe('a held batch', () => {
     assert.deepEqual(held.recover(), []);
   });
 });
+
+describe('a held batch, as the worker reads it', () => {
+  it('reads the same records from the posted bytes, after a structured clone of them', async () => {
+    const { MessageChannel, receiveMessageOnPort } = await import('node:worker_threads');
+    const { readBatch } = await import('./held-batch.js');
+    const held = new HeldBatch([record]);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(held.serialized);
+    const posted = receiveMessageOnPort(port2)!.message as Uint8Array;
+    port1.close();
+    assert.deepEqual(readBatch(posted), [record]);
+    held.release();
+    assert.equal(held.serialized, undefined);
+    assert.deepEqual(held.recover(), []);
+  });
+});

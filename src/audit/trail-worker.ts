@@ -13,6 +13,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../server/logger.js';
+import { readBatch } from './held-batch.js';
 import type { PackedEvent } from './packed-event.js';
 import { openTrailDatabase, SqliteTrailStore } from './sqlite-trail-store.js';
 import { packedEntry } from './trail-store.js';
@@ -84,7 +85,7 @@ function abandon(error: unknown, also: number[]): void {
 port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'write':
-      write(message.id, message.batch);
+      write(message.id, readBatch(message.batch));
       break;
     case 'sync':
       commit();

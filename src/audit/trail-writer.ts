@@ -2,8 +2,8 @@
  * How batches of records reach storage. The server's writer is a worker thread with its own
  * connection to the trail's SQLite file (trail-worker.ts): making a record's JSON, indexing and
  * inserting it cost about 10 µs, which must not run on the thread that serves requests. A batch of
- * packed records (packed-event.ts) is one postMessage, and is kept off the heap (held-batch.ts)
- * until the worker has committed it. The inline writer does the same work on the calling thread:
+ * packed records (packed-event.ts) is serialized once (held-batch.ts), posted as bytes, and its
+ * bytes kept until the worker has committed it. The inline writer does the same work on the calling thread:
  * for tests and for stores in memory.
  *
  * Both copy every record to the JSON-lines file when one is configured, after the batch is stored.
@@ -116,7 +116,7 @@ export class InlineTrailWriter implements TrailWriter {
  * committed ('written'), which it does on its own schedule or at once for a 'sync'.
  */
 export type ToWorker =
-  | { type: 'write'; id: number; batch: PackedEvent[] }
+  | { type: 'write'; id: number; batch: Uint8Array }
   | { type: 'sync'; id: number }
   | { type: 'expire'; id: number; time: number }
   | { type: 'close' };
@@ -149,8 +149,9 @@ export class WorkerTrailWriter implements TrailWriter {
 
   write(batch: PackedEvent[]): void {
     const id = ++this.nextId;
-    this.inflight.set(id, new HeldBatch(batch));
-    this.post({ type: 'write', id, batch });
+    const held = new HeldBatch(batch);
+    this.inflight.set(id, held);
+    this.post({ type: 'write', id, batch: held.serialized! });
   }
 
   /** Acknowledged like a batch once its first chunk is deleted, so that a lookup right after start sees retention applied. */

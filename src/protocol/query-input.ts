@@ -4,6 +4,8 @@
  */
 import { AwsError } from './aws-error.js';
 
+const NEEDS_DECODING = /[%+]/;
+
 export function parseFormEncoded(text: string): Map<string, string> {
   const params = new Map<string, string>();
   if (text.length === 0) return params;
@@ -18,6 +20,7 @@ export function parseFormEncoded(text: string): Map<string, string> {
 }
 
 function decodeFormComponent(text: string): string {
+  if (!NEEDS_DECODING.test(text)) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {

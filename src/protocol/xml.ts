@@ -10,8 +10,10 @@ export interface XmlObject {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 
+const NEEDS_ESCAPING = /[&<>"'\r]/;
+
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"'\r]/g, (char) => ESCAPES[char]!);
+  return NEEDS_ESCAPING.test(text) ? text.replace(/[&<>"'\r]/g, (char) => ESCAPES[char]!) : text;
 }
 
 export function xmlElement(name: string, value: XmlValue, memberName = 'member'): string {
@@ -26,6 +28,7 @@ export function xmlContent(value: XmlValue, memberName = 'member'): string {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map((item: XmlValue) => xmlElement(memberName, item, memberName)).join('');
   let out = '';
-  for (const [key, child] of Object.entries(value as XmlObject)) out += xmlElement(key, child, memberName);
+  const object = value as XmlObject;
+  for (const key in object) out += xmlElement(key, object[key], memberName);
   return out;
 }

@@ -103,10 +103,12 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure
     await sendStream(req, res, response.statusCode, response.headers, response.body);
     return;
   }
-  const payload = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
-  // Node adds the Date header itself (cached per second).
+  // A text body is handed to Node as it is: Node writes it in one piece with the header block,
+  // without a Buffer of its own. Node adds the Date header itself (cached per second).
+  const payload = response.body;
+  const payloadLength = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
   // A HEAD answer (S3's HeadObject) states the length of the body it does not send.
-  const length = method === 'HEAD' ? (response.headers['content-length'] ?? payload.length) : payload.length;
+  const length = method === 'HEAD' ? (response.headers['content-length'] ?? payloadLength) : payloadLength;
   const outgoing: Record<string, string | number> = { ...response.headers, 'content-length': length };
   if (body === 'too-large') outgoing.connection = 'close';
   res.writeHead(response.statusCode, outgoing);

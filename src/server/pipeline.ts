@@ -11,7 +11,6 @@
  * X-Amz-Target. Nothing here knows a service's operations; nothing in a service knows HTTP, XML
  * or JSON.
  */
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { authenticateRequest } from '../auth/authenticate.js';
 import type { Caller } from '../auth/caller.js';
@@ -25,7 +24,7 @@ import { decodePath, headerMap, RestInput } from '../protocol/rest-input.js';
 import { RestResponse } from '../protocol/rest-response.js';
 import type { XmlObject } from '../protocol/xml.js';
 import type { OperationContext, ServiceDefinition } from '../services/service.js';
-import { chunkSigningContext, malformedAuthFor, parseSignature, type ParsedSignature, type SignedHttpRequest } from '../sigv4/index.js';
+import { chunkSigningContext, malformedAuthFor, parseSignature, sha256Hex, type ParsedSignature, type SignedHttpRequest } from '../sigv4/index.js';
 import type { App } from './app.js';
 import { internalRoute } from './internal-routes.js';
 
@@ -82,7 +81,7 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     // S3 signs the payload hash its x-amz-content-sha256 names (a presigned URL signs none); every other service the body's.
     const payloadHash = rest
       ? (header(request, 'x-amz-content-sha256') ?? (signature.form === 'query' ? 'UNSIGNED-PAYLOAD' : ''))
-      : createHash('sha256').update(request.body).digest('hex');
+      : sha256Hex(request.body);
     const { caller, secretAccessKey } = authenticateRequest(app, { request: signed, signature, payloadHash, normalizePath: !rest, protocol: service.protocol.family });
     outcome.caller = caller;
     if (rest && payloadHash.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD')) input.signChunks(chunkSigningContext(signature, secretAccessKey));

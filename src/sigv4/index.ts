@@ -10,7 +10,7 @@
 export type { SignedHttpRequest, ParsedSignature, VerifyOptions, VerifyResult, VerifyFailure, VerifyFailureReason } from './types.js';
 export { parseSignature, type ParseSignatureOptions } from './parse-authorization.js';
 export { canonicalRequest, type CanonicalRequestOptions } from './canonical-request.js';
-export { stringToSign } from './string-to-sign.js';
+export { sha256Hex, stringToSign } from './string-to-sign.js';
 export { signingKey } from './signing-key.js';
 export { verifySignature, SIGNATURE_MISMATCH_MESSAGE } from './verify.js';
 export { signatureFailure, malformedAuthFor, SignatureFailureError, type ProtocolFamily } from './auth-errors.js';

@@ -13,9 +13,10 @@ export const ALGORITHM = 'AWS4-HMAC-SHA256';
 // canonical request's size; older releases fall back to createHash.
 const oneShotHash: typeof crypto.hash | undefined = typeof crypto.hash === 'function' ? crypto.hash : undefined;
 
-export function sha256Hex(text: string): string {
-  if (oneShotHash) return oneShotHash('sha256', text, 'hex');
-  return crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+/** The hex SHA-256 of a text (UTF-8) or of bytes. */
+export function sha256Hex(data: string | Buffer): string {
+  if (oneShotHash) return oneShotHash('sha256', data, 'hex');
+  return crypto.createHash('sha256').update(data).digest('hex');
 }
 
 export function stringToSign(sig: ParsedSignature, canonicalRequestText: string): string {
