@@ -44,6 +44,14 @@ describe('requestParameters from a JSON document', () => {
     });
     assert.equal(jsonRequestParameters({}), null);
   });
+
+  it('hides a member that is a secret of its operation only: SSM PutParameter\'s Value, not a tag\'s', () => {
+    const put = { Name: '/app/password', Value: 'hunter2', Type: 'String', Overwrite: false, Tags: [{ Key: 'team', Value: 'blue' }] };
+    assert.deepEqual(jsonRequestParameters(put, 'ssm:PutParameter'), {
+      name: '/app/password', value: HIDDEN, type: 'String', overwrite: false, tags: [{ key: 'team', value: 'blue' }],
+    });
+    assert.equal(jsonRequestParameters(put, 'ssm:AddTagsToResource')!.value, 'hunter2');
+  });
 });
 
 describe('responseElements', () => {

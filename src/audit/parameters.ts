@@ -13,7 +13,9 @@
  *   and Action/Version are not parameters and are dropped.
  * The deny list is by member name, whatever the service or nesting, so a new operation that takes
  * a `Password` is covered without a table entry. CloudFormation's stack parameter values are all
- * hidden (NoEcho ones are secrets, and the request does not say which).
+ * hidden (NoEcho ones are secrets, and the request does not say which). A name too common to hide
+ * everywhere is hidden for the one operation where it is a secret (OPERATION_SECRETS: SSM
+ * PutParameter's Value, which CloudTrail records as hidden; a tag's Value is no secret).
  *
  * Known gaps: values are the strings the query protocol carries (AWS types them by the API model:
  * a few well-known numeric members are converted); EC2's own nesting (`instancesSet.items`) is not
@@ -33,6 +35,11 @@ const SECRET_MEMBERS = new Set([
   // CloudFormation's Parameters.member.N.ParameterValue: a NoEcho parameter (a password) arrives
   // here before its template says which ones are NoEcho, so every parameter value is hidden.
   'parametervalue',
+]);
+
+/** Top-level members (lower-cased) that are secrets of one operation only, by `service:Action`. */
+const OPERATION_SECRETS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['ssm:PutParameter', new Set(['value'])],
 ]);
 
 /** Query members AWS logs as numbers. */
@@ -118,11 +125,15 @@ function compact(value: unknown): JsonValue {
 }
 
 /**
- * A JSON-protocol input document with lowerCamelCase member names, secrets hidden, and epoch-second
- * timestamps (members named ...Time) written as AWS writes them in records ("Oct 27, 2025, 12:16:57 AM").
+ * A JSON-protocol input document of `operation` (`service:Action`) with lowerCamelCase member
+ * names, secrets hidden, and epoch-second timestamps (members named ...Time) written as AWS writes
+ * them in records ("Oct 27, 2025, 12:16:57 AM").
  */
-export function jsonRequestParameters(document: Readonly<Record<string, unknown>>): JsonObject | null {
-  const converted = convertJson(document, false);
+export function jsonRequestParameters(document: Readonly<Record<string, unknown>>, operation = ''): JsonObject | null {
+  const secrets = OPERATION_SECRETS.get(operation);
+  const shown = secrets === undefined ? document
+    : Object.fromEntries(Object.entries(document).map(([name, value]) => [name, secrets.has(name.toLowerCase()) ? HIDDEN : value]));
+  const converted = convertJson(shown, false);
   return converted !== null && typeof converted === 'object' && !Array.isArray(converted) && Object.keys(converted).length > 0 ? converted : null;
 }
 

@@ -88,7 +88,7 @@ export function buildAuditEvent(app: App, facts: AuditFacts): CloudTrailEvent {
   const error = facts.error;
   const data = service === 's3' && S3_DATA_EVENTS.has(eventName);
   let requestParameters: JsonObject | null = null;
-  if (facts.document !== undefined) requestParameters = jsonRequestParameters(facts.document);
+  if (facts.document !== undefined) requestParameters = jsonRequestParameters(facts.document, `${service}:${facts.action}`);
   else if (facts.params !== undefined) requestParameters = queryRequestParameters(facts.params);
   const keepResponse = error === undefined && (!readOnly || (service === 'sts' && CREDENTIAL_OPERATIONS.test(eventName)));
   const event: CloudTrailEvent = {

@@ -14,11 +14,15 @@
  * An operation's AwsError comes back as a ServiceCallError (with the call's request id); the runner
  * turns it into the resource's CREATE_FAILED reason. REST services (S3) are called with a request
  * built as a client would send it.
+ *
+ * A few calls have no operation in iamd to run (SSM's PutParameter: iamd has no SSM API; EC2's
+ * launch templates, kept by CloudFormation itself): `perform` authorizes, records and fails them
+ * the same way, with the provider's callback as the handler.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Caller } from '../../../auth/caller.js';
-import { buildAuditEvent } from '../../../audit/record-builder.js';
+import { buildAuditEvent, type AuditFacts } from '../../../audit/record-builder.js';
 import type { CloudTrailEvent, UserIdentity } from '../../../audit/cloudtrail-event.js';
 import type { RequestInfo } from '../../../auth/request-context.js';
 import { isAwsError, type AwsError } from '../../../protocol/aws-error.js';
@@ -89,7 +93,33 @@ export class ServiceInvoker {
     return { service, operation };
   }
 
-  private async run(service: ServiceDefinition, action: string, operation: AnyOperation, query: QueryInput): Promise<OperationResult> {
+  /**
+   * A call iamd answers without an operation of its own: authorized as `request.authorization`
+   * (with the keys of a call made through CloudFormation), then `handle` does its work; recorded
+   * with `request.requestParameters` as the call's JSON input (secrets are hidden where the record
+   * is built: audit/parameters.ts). `handle`'s answer is the response the trail records.
+   */
+  async perform(serviceName: string, action: string, request: PerformedCall, handle: () => XmlObject | undefined): Promise<XmlObject> {
+    const result = await this.invoke(serviceName, action, { document: request.requestParameters }, (context) => {
+      context.require(request.authorization);
+      return handle();
+    });
+    return result ?? {};
+  }
+
+  private run(service: ServiceDefinition, action: string, operation: AnyOperation, query: QueryInput): Promise<OperationResult> {
+    return this.invoke(service.name, action, query instanceof RestInput ? {} : { params: query.params }, (context) => {
+      const input = operation.input(query, context);
+      const authorization = operation.authorize(input, context);
+      if (typeof authorization === 'object') context.require(authorization);
+      return operation.handle(input, context);
+    });
+  }
+
+  /** Runs `handler` as a call of the stack's caller through CloudFormation: its authorization keys, its audit record, its errors. */
+  private async invoke<Result extends OperationResult>(
+    serviceName: string, action: string, recorded: RecordedInput, handler: (context: OperationContext) => Result | Promise<Result>,
+  ): Promise<Result> {
     const requestId = this.app.ids.requestId();
     const request: RequestInfo = { ...this.acting.request, sourceIp: CLOUDFORMATION_PRINCIPAL, localAddress: '', time: this.app.clock.now() };
     const { app } = this;
@@ -101,33 +131,39 @@ export class ServiceInvoker {
       },
     };
     try {
-      const input = operation.input(query, context);
-      const authorization = operation.authorize(input, context);
-      if (typeof authorization === 'object') context.require(authorization);
-      const result = await operation.handle(input, context);
-      this.audit(service.name, action, requestId, query, undefined, result instanceof RestResponse ? result.audit : result);
+      const result = await handler(context);
+      this.audit(serviceName, action, requestId, recorded, undefined, result instanceof RestResponse ? result.audit : result);
       return result;
     } catch (error) {
       if (!isAwsError(error)) throw error;
-      const spelled = service.protocol.spell?.(error) ?? error;
-      this.audit(service.name, action, requestId, query, spelled, undefined);
-      throw new ServiceCallError(service.name, spelled.code, spelled.statusCode, spelled.message, requestId);
+      // As the service answers it on the wire (EC2's UnauthorizedOperation); a service iamd lacks (SSM) keeps the shared code.
+      const spelled = app.services.get(serviceName)?.protocol.spell?.(error) ?? error;
+      this.audit(serviceName, action, requestId, recorded, spelled, undefined);
+      throw new ServiceCallError(serviceName, spelled.code, spelled.statusCode, spelled.message, requestId);
     }
   }
 
-  private audit(service: string, action: string, requestId: string, query: QueryInput, error: AwsError | undefined, result: XmlObject | undefined): void {
+  private audit(service: string, action: string, requestId: string, recorded: RecordedInput, error: AwsError | undefined, result: XmlObject | undefined): void {
     const { app } = this;
     if (!app.audit.enabled) return;
     const event = buildAuditEvent(app, {
       requestId, time: app.clock.now(), service, action, caller: this.acting.caller, signature: null,
-      remoteAddress: CLOUDFORMATION_PRINCIPAL, localAddress: '', userAgent: CLOUDFORMATION_PRINCIPAL, error,
-      ...(query instanceof RestInput ? {} : { params: query.params }),
+      remoteAddress: CLOUDFORMATION_PRINCIPAL, localAddress: '', userAgent: CLOUDFORMATION_PRINCIPAL, error, ...recorded,
       ...(result !== undefined ? { result } : {}),
     });
     const userIdentity: InvokedIdentity = { ...event.userIdentity, invokedBy: CLOUDFORMATION_PRINCIPAL };
     const record: CloudTrailEvent = { ...event, userIdentity };
     app.audit.record(record);
   }
+}
+
+/** What a call's trail record shows as its input: query parameters, a JSON document, or nothing (REST). */
+type RecordedInput = Pick<AuditFacts, 'params' | 'document'>;
+
+/** A call `perform` answers: what it is authorized as, and its input as the client would send it (JSON member names). */
+export interface PerformedCall {
+  authorization: Authorization;
+  requestParameters: Readonly<Record<string, unknown>>;
 }
 
 /** CloudTrail's userIdentity of a call an AWS service made on the principal's behalf. */

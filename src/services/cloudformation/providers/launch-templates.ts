@@ -2,14 +2,16 @@
  * AWS::EC2::LaunchTemplate (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html).
  * iamd's EC2 API has no launch templates, so CloudFormation keeps them itself (versions of
  * LaunchTemplateData, in its state) for AWS::EC2::Instance's LaunchTemplate property to read.
- * They are not visible through DescribeLaunchTemplates. Creating one is authorized as
- * ec2:CreateLaunchTemplate for the stack's caller. Ref is the lt- id; Fn::GetAtt LaunchTemplateId,
+ * They are not visible through DescribeLaunchTemplates. The CreateLaunchTemplate,
+ * CreateLaunchTemplateVersion and DeleteLaunchTemplate calls are the invoker's `perform`:
+ * authorized for the stack's caller through CloudFormation and recorded in the trail (UserData
+ * hidden) like its other EC2 calls. Ref is the lt- id; Fn::GetAtt LaunchTemplateId,
  * DefaultVersionNumber and LatestVersionNumber. A new LaunchTemplateData is a new version, made
  * the default.
  */
 import type { App } from '../../../server/app.js';
 import { objectOf, ResourceFailure, text, type Properties } from './properties.js';
-import { provider, type Provisioned } from './provider.js';
+import { provider, type ProviderContext, type Provisioned } from './provider.js';
 
 export interface LaunchTemplateRecord {
   launchTemplateId: string;
@@ -18,11 +20,26 @@ export interface LaunchTemplateRecord {
   defaultVersion: number;
 }
 
+function latestVersion(template: LaunchTemplateRecord): number {
+  return Math.max(...template.versions.map((version) => version.versionNumber));
+}
+
 function describe(template: LaunchTemplateRecord): Provisioned {
-  const latest = Math.max(...template.versions.map((version) => version.versionNumber));
   return {
     physicalId: template.launchTemplateId,
-    attributes: { LaunchTemplateId: template.launchTemplateId, DefaultVersionNumber: String(template.defaultVersion), LatestVersionNumber: String(latest) },
+    attributes: { LaunchTemplateId: template.launchTemplateId, DefaultVersionNumber: String(template.defaultVersion), LatestVersionNumber: String(latestVersion(template)) },
+  };
+}
+
+function launchTemplateArn(ctx: ProviderContext, launchTemplateId: string): string {
+  return `arn:aws:ec2:${ctx.app.region}:${ctx.app.accountId}:launch-template/${launchTemplateId}`;
+}
+
+/** A launch template as EC2's responses name it (without its data). */
+function launchTemplateShape(template: LaunchTemplateRecord): Record<string, string | number> {
+  return {
+    LaunchTemplateId: template.launchTemplateId, LaunchTemplateName: template.launchTemplateName,
+    DefaultVersionNumber: template.defaultVersion, LatestVersionNumber: latestVersion(template),
   };
 }
 
@@ -38,8 +55,7 @@ export function launchTemplateData(app: App, spec: Properties): Record<string, u
       : `The specified launch template, with template name ${name ?? ''}, does not exist.`);
   }
   const wanted = text(spec, 'Version') ?? '$Default';
-  const latest = Math.max(...template.versions.map((version) => version.versionNumber));
-  const number = wanted === '$Latest' ? latest : wanted === '$Default' ? template.defaultVersion : Number(wanted);
+  const number = wanted === '$Latest' ? latestVersion(template) : wanted === '$Default' ? template.defaultVersion : Number(wanted);
   const version = template.versions.find((candidate) => candidate.versionNumber === number);
   if (!version) throw new ResourceFailure(`The specified launch template version ${wanted} does not exist.`);
   return version.data;
@@ -58,41 +74,57 @@ export const ec2LaunchTemplate = provider({
   async create(ctx, properties) {
     const launchTemplateId = `lt-${ctx.app.ids.requestId().replace(/-/g, '').slice(0, 17)}`;
     const launchTemplateName = text(properties, 'LaunchTemplateName') ?? ctx.physicalName(128);
-    ctx.require({ action: 'ec2:CreateLaunchTemplate', resource: `arn:aws:ec2:${ctx.app.region}:${ctx.app.accountId}:launch-template/${launchTemplateId}` });
     const templates = ctx.app.cloudformation.launchTemplates;
     if (templates.list().some((template) => template.launchTemplateName === launchTemplateName)) {
       throw new ResourceFailure(`Launch template name already in use.`, 'AlreadyExists');
     }
-    const record: LaunchTemplateRecord = {
-      launchTemplateId, launchTemplateName, defaultVersion: 1,
-      versions: [{ versionNumber: 1, data: objectOf(properties, 'LaunchTemplateData') ?? {}, ...optionalDescription(properties) }],
-    };
-    templates.put(record);
+    const version = newVersion(1, properties);
+    const record: LaunchTemplateRecord = { launchTemplateId, launchTemplateName, defaultVersion: 1, versions: [version] };
+    const authorization = { action: 'ec2:CreateLaunchTemplate', resource: launchTemplateArn(ctx, launchTemplateId) };
+    await ctx.perform('ec2', 'CreateLaunchTemplate', { authorization, requestParameters: { LaunchTemplateName: launchTemplateName, ...versionRequest(version) } }, () => {
+      templates.put(record);
+      return { LaunchTemplate: launchTemplateShape(record) };
+    });
     return describe(record);
   },
   async update(ctx, current, properties) {
     const templates = ctx.app.cloudformation.launchTemplates;
     const record = templates.get(current.physicalId);
     if (!record) throw new ResourceFailure(`The specified launch template, with template ID ${current.physicalId}, does not exist.`, 'NotFound');
-    ctx.require({ action: 'ec2:CreateLaunchTemplateVersion', resource: `arn:aws:ec2:${ctx.app.region}:${ctx.app.accountId}:launch-template/${record.launchTemplateId}` });
-    const versionNumber = Math.max(...record.versions.map((version) => version.versionNumber)) + 1;
-    const updated: LaunchTemplateRecord = {
-      ...record,
-      defaultVersion: versionNumber,
-      versions: [...record.versions, { versionNumber, data: objectOf(properties, 'LaunchTemplateData') ?? {}, ...optionalDescription(properties) }],
-    };
-    templates.put(updated);
+    const version = newVersion(latestVersion(record) + 1, properties);
+    const updated: LaunchTemplateRecord = { ...record, defaultVersion: version.versionNumber, versions: [...record.versions, version] };
+    const authorization = { action: 'ec2:CreateLaunchTemplateVersion', resource: launchTemplateArn(ctx, record.launchTemplateId) };
+    await ctx.perform('ec2', 'CreateLaunchTemplateVersion', { authorization, requestParameters: { LaunchTemplateId: record.launchTemplateId, ...versionRequest(version) } }, () => {
+      templates.put(updated);
+      return {
+        LaunchTemplateVersion: {
+          LaunchTemplateId: record.launchTemplateId, LaunchTemplateName: record.launchTemplateName, VersionNumber: version.versionNumber,
+          ...(version.description !== undefined ? { VersionDescription: version.description } : {}),
+        },
+      };
+    });
     return describe(updated);
   },
   async delete(ctx, current) {
-    const record = ctx.app.cloudformation.launchTemplates.get(current.physicalId);
+    const templates = ctx.app.cloudformation.launchTemplates;
+    const record = templates.get(current.physicalId);
     if (!record) return;
-    ctx.require({ action: 'ec2:DeleteLaunchTemplate', resource: `arn:aws:ec2:${ctx.app.region}:${ctx.app.accountId}:launch-template/${record.launchTemplateId}` });
-    ctx.app.cloudformation.launchTemplates.delete(record.launchTemplateId);
+    const authorization = { action: 'ec2:DeleteLaunchTemplate', resource: launchTemplateArn(ctx, record.launchTemplateId) };
+    await ctx.perform('ec2', 'DeleteLaunchTemplate', { authorization, requestParameters: { LaunchTemplateId: record.launchTemplateId } }, () => {
+      templates.delete(record.launchTemplateId);
+      return { LaunchTemplate: launchTemplateShape(record) };
+    });
   },
 });
 
-function optionalDescription(properties: Properties): { description?: string } {
+type LaunchTemplateVersion = LaunchTemplateRecord['versions'][number];
+
+function newVersion(versionNumber: number, properties: Properties): LaunchTemplateVersion {
   const description = text(properties, 'VersionDescription');
-  return description === undefined ? {} : { description };
+  return { versionNumber, data: objectOf(properties, 'LaunchTemplateData') ?? {}, ...(description === undefined ? {} : { description }) };
+}
+
+/** A version's members of CreateLaunchTemplate / CreateLaunchTemplateVersion (the trail hides the data's UserData). */
+function versionRequest(version: LaunchTemplateVersion): Record<string, unknown> {
+  return { ...(version.description !== undefined ? { VersionDescription: version.description } : {}), LaunchTemplateData: version.data };
 }

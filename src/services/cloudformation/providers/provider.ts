@@ -1,17 +1,18 @@
 /**
  * A resource provider: what CloudFormation does for one resource type. Providers do not change
  * records themselves: they call the owning service's operations through the stack's invoker
- * (invoker.ts), so authorization, validation and the service's errors are the API's own. A
- * provider answers the physical id (what Ref returns) and the attributes Fn::GetAtt may read.
+ * (invoker.ts), so authorization, validation and the service's errors are the API's own. The
+ * records iamd has no API for (SSM parameters, launch templates) are written inside `perform`,
+ * so those calls are authorized and in the trail like the others. A provider answers the
+ * physical id (what Ref returns) and the attributes Fn::GetAtt may read.
  */
 import type { Tag } from '../../../directory/types.js';
 import type { RestResponse } from '../../../protocol/rest-response.js';
 import type { XmlObject } from '../../../protocol/xml.js';
 import type { App } from '../../../server/app.js';
-import type { Authorization } from '../../service.js';
 import type { AttributeValue } from '../types.js';
 import type { Properties, PropertySchema } from './properties.js';
-import type { RestCall } from './invoker.js';
+import type { PerformedCall, RestCall } from './invoker.js';
 import type { QueryParams } from './query-params.js';
 
 export interface Provisioned {
@@ -41,8 +42,11 @@ export interface ProviderContext {
   call(service: string, action: string, params: QueryParams): Promise<XmlObject>;
   /** Calls an operation of a REST service (S3) as the stack's caller. */
   callRest(service: string, action: string, request: RestCall): Promise<RestResponse | XmlObject | undefined>;
-  /** Checks one permission of the stack's caller (for records iamd keeps without an API: SSM parameters). */
-  require(authorization: Authorization): void;
+  /**
+   * A call iamd has no operation for (SSM parameters, launch templates: records CloudFormation
+   * writes itself), authorized and recorded as `call` would; `handle` does its work once allowed.
+   */
+  perform(service: string, action: string, request: PerformedCall, handle: () => XmlObject | undefined): Promise<XmlObject>;
   /** A name for a resource the template leaves unnamed: STACK-LOGICALID-SUFFIX, at most `maxLength` characters. */
   physicalName(maxLength: number): string;
   /** 12 random characters, A-Z and 0-9, as CloudFormation ends the names it makes */

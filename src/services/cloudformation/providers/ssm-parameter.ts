@@ -1,12 +1,13 @@
 /**
  * AWS::SSM::Parameter (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-parameter.html)
- * in iamd's parameter store (../parameter-store.ts), authorized as ssm:PutParameter /
- * ssm:DeleteParameter for the stack's caller. Ref is the parameter's name; Fn::GetAtt Type and
- * Value. A changed Value, Type, Description or AllowedPattern is a new version; a new Name
- * replaces it.
+ * in iamd's parameter store (../parameter-store.ts). iamd has no SSM API, so the PutParameter /
+ * DeleteParameter calls are the invoker's `perform`: authorized for the stack's caller through
+ * CloudFormation and recorded in the trail (the value hidden) like its other calls. Ref is the
+ * parameter's name; Fn::GetAtt Type and Value. A changed Value, Type, Description or
+ * AllowedPattern is a new version; a new Name replaces it.
  */
 import { ResourceFailure, requiredText, text, type Properties } from './properties.js';
-import { provider, type ProviderContext } from './provider.js';
+import { provider, type ProviderContext, type Provisioned } from './provider.js';
 import type { SsmParameterType } from '../parameter-store.js';
 
 const TYPES: readonly string[] = ['String', 'StringList'];
@@ -15,7 +16,8 @@ function parameterArn(ctx: ProviderContext, name: string): string {
   return `arn:aws:ssm:${ctx.app.region}:${ctx.app.accountId}:parameter/${name.replace(/^\//, '')}`;
 }
 
-function write(ctx: ProviderContext, name: string, properties: Properties) {
+/** PutParameter as CloudFormation calls it (Overwrite on an update); the trail records the value as hidden. */
+async function write(ctx: ProviderContext, name: string, properties: Properties, overwrite: boolean): Promise<Provisioned> {
   const type = requiredText(properties, 'Type');
   if (!TYPES.includes(type)) throw new ResourceFailure(`Properties validation failed for resource ${ctx.logicalId} with message:\n#/Type: #: only 1 subschema matches out of 2\n#/Type: ${type} is not a valid enum value`);
   const value = requiredText(properties, 'Value');
@@ -24,19 +26,23 @@ function write(ctx: ProviderContext, name: string, properties: Properties) {
     // AWS names the value here; iamd does not, as it may come from a NoEcho parameter and the reason is shown in stack events.
     throw new ResourceFailure(`Parameter value failed to satisfy constraint specified in AllowedPattern: ${allowedPattern}`);
   }
-  ctx.require({ action: 'ssm:PutParameter', resource: parameterArn(ctx, name) });
-  const record = ctx.app.cloudformation.parameters.put({
-    name,
-    type: type as SsmParameterType,
-    value,
-    ...(text(properties, 'Description') !== undefined ? { description: text(properties, 'Description')! } : {}),
-    ...(allowedPattern !== undefined ? { allowedPattern } : {}),
-    dataType: text(properties, 'DataType') ?? 'text',
-    tier: text(properties, 'Tier') ?? 'Standard',
-    lastModifiedDate: ctx.app.clock.now().toISOString(),
+  const description = text(properties, 'Description');
+  const dataType = text(properties, 'DataType') ?? 'text';
+  const tier = text(properties, 'Tier') ?? 'Standard';
+  const request = {
+    Name: name, ...(description !== undefined ? { Description: description } : {}), Value: value, Type: type, Overwrite: overwrite,
+    ...(allowedPattern !== undefined ? { AllowedPattern: allowedPattern } : {}), Tier: tier, DataType: dataType,
+  };
+  await ctx.perform('ssm', 'PutParameter', { authorization: { action: 'ssm:PutParameter', resource: parameterArn(ctx, name) }, requestParameters: request }, () => {
+    const record = ctx.app.cloudformation.parameters.put({
+      name, type: type as SsmParameterType, value, dataType, tier, lastModifiedDate: ctx.app.clock.now().toISOString(),
+      ...(description !== undefined ? { description } : {}),
+      ...(allowedPattern !== undefined ? { allowedPattern } : {}),
+    });
+    return { Version: record.version, Tier: record.tier };
   });
   // Value is read from the store when asked for (secretAttribute), so the stack record keeps no copy and events show ****.
-  return { physicalId: name, attributes: { Type: record.type } };
+  return { physicalId: name, attributes: { Type: type } };
 }
 
 export const ssmParameter = provider({
@@ -59,14 +65,17 @@ export const ssmParameter = provider({
     if (ctx.app.cloudformation.parameters.get(name)) {
       throw new ResourceFailure(`${name} already exists in stack ${ctx.stack.stackId}`, 'AlreadyExists');
     }
-    return write(ctx, name, properties);
+    return write(ctx, name, properties, false);
   },
   async update(ctx, current, properties) {
-    return write(ctx, current.physicalId, properties);
+    return write(ctx, current.physicalId, properties, true);
   },
   async delete(ctx, current) {
-    ctx.require({ action: 'ssm:DeleteParameter', resource: parameterArn(ctx, current.physicalId) });
-    ctx.app.cloudformation.parameters.delete(current.physicalId);
+    const authorization = { action: 'ssm:DeleteParameter', resource: parameterArn(ctx, current.physicalId) };
+    await ctx.perform('ssm', 'DeleteParameter', { authorization, requestParameters: { Name: current.physicalId } }, () => {
+      ctx.app.cloudformation.parameters.delete(current.physicalId);
+      return undefined;
+    });
   },
   secretAttribute(app, current, name) {
     return name === 'Value' ? app.cloudformation.parameters.get(current.physicalId)?.value : undefined;

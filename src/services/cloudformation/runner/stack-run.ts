@@ -3,9 +3,8 @@
  * it acts as, the template being applied and how it evaluates, and the context a resource
  * provider gets.
  */
-import { isAwsError } from '../../../protocol/aws-error.js';
 import type { App } from '../../../server/app.js';
-import { ServiceCallError, ServiceInvoker, type ActingCaller } from '../providers/invoker.js';
+import { ServiceInvoker, type ActingCaller } from '../providers/invoker.js';
 import type { Properties } from '../providers/properties.js';
 import type { ProviderContext } from '../providers/provider.js';
 import { resolveValue, type ResourceDeclaration } from '../template/index.js';
@@ -56,14 +55,7 @@ export class StackRun {
       stack: { stackName: stack.stackName, stackId: stack.stackId, tags: stack.tags.filter((tag) => !tag.Key.startsWith('iamd:')) },
       call: (service, action, params) => invoker.call(service, action, params),
       callRest: (service, action, request) => invoker.callRest(service, action, request),
-      require: (authorization) => {
-        try {
-          app.authorizer.require(this.acting.caller, { ...this.acting.request, time: app.clock.now() }, authorization);
-        } catch (error) {
-          if (!isAwsError(error)) throw error;
-          throw new ServiceCallError(authorization.action.split(':')[0] ?? 'iamd', error.code, error.statusCode, error.message, app.ids.requestId());
-        }
-      },
+      perform: (service, action, request, handle) => invoker.perform(service, action, request, handle),
       physicalName: (maxLength) => physicalName(stack.stackName, logicalId, maxLength),
       uniqueSuffix: () => uniqueSuffix(),
     };
