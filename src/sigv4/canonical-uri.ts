@@ -13,6 +13,12 @@
  */
 import { encodePathSegmentAsSent, uriEncode } from './uri-encode.js';
 
+/**
+ * An S3 path that encodePathSegmentAsSent would leave as it is (only unreserved characters, the
+ * delimiters a path may carry unencoded, and well-formed escapes): most requests', checked in one pass.
+ */
+const SENT_AS_CANONICAL = /^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/;
+
 function normalizedSegments(path: string): string[] {
   const segments: string[] = [];
   for (const segment of path.split('/')) {
@@ -26,7 +32,7 @@ function normalizedSegments(path: string): string[] {
 export function canonicalUri(rawPath: string, normalizePath: boolean): string {
   // The root path, every query-protocol request's, is its own canonical form in both modes.
   if (rawPath === '' || rawPath === '/') return '/';
-  if (!normalizePath) return rawPath.split('/').map(encodePathSegmentAsSent).join('/');
+  if (!normalizePath) return SENT_AS_CANONICAL.test(rawPath) ? rawPath : rawPath.split('/').map(encodePathSegmentAsSent).join('/');
 
   const segments = normalizedSegments(rawPath);
   const leading = rawPath.startsWith('/') ? '/' : '';
