@@ -15,6 +15,7 @@
  */
 import { RecordTable, type TableChange } from '../../store/record-table.js';
 import type { RecordChange, Store } from '../../store/store.js';
+import { AddressesByInterface } from './addresses-by-interface.js';
 import { createDefaultNetwork } from './network.js';
 import { Ec2Ids } from './ids.js';
 import { natGatewaySettlement } from './nat-gateway-states.js';
@@ -58,6 +59,8 @@ export class Ec2State {
   readonly routeTables: RecordTable<RouteTableRecord>;
   readonly vpcEndpoints: RecordTable<VpcEndpointRecord>;
   readonly addresses: RecordTable<AddressRecord>;
+  /** the addresses associated with each network interface (public-addresses.ts reads it) */
+  readonly addressesByInterface: AddressesByInterface;
   readonly natGateways: RecordTable<NatGatewayRecord>;
   readonly regionDefaults: RecordTable<Ec2RegionDefaults>;
   /** where new ids and MAC addresses come from; tests may put a seeded one */
@@ -75,6 +78,7 @@ export class Ec2State {
     this.routeTables = new RecordTable(store, 'ec2-route-table', (row) => row.routeTableId);
     this.vpcEndpoints = new RecordTable(store, 'ec2-vpc-endpoint', (row) => row.vpcEndpointId);
     this.addresses = new RecordTable(store, 'ec2-address', (row) => row.allocationId);
+    this.addressesByInterface = new AddressesByInterface(this.addresses);
     this.natGateways = new RecordTable(store, 'ec2-nat-gateway', (row) => row.natGatewayId);
     this.regionDefaults = new RecordTable(store, 'ec2-region-defaults', (row) => row.region);
     for (const instance of this.instances.list()) this.settle(instance.instanceId);
