@@ -15,6 +15,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { addressOfInterface } from '../src/services/ec2/public-addresses.js';
+import { Ec2State } from '../src/services/ec2/state.js';
 import { allow, createUserWithKey } from './helpers/iam.js';
 import { endpointsOf, imdsGet } from './helpers/imds.js';
 import { aws, awsJson, realClient } from './helpers/real-clients.js';
@@ -175,6 +177,26 @@ describe('Elastic IP addresses with the JS SDK', () => {
     assert.equal((await describeInstance(second)).PublicIpAddress, undefined);
     await ec2.send(new ReleaseAddressCommand({ AllocationId: web.allocationId }));
     await expectAwsError(ec2.send(new DescribeAddressesCommand({ AllocationIds: [web.allocationId] })), 'InvalidAllocationID.NotFound');
+  });
+
+  it('shows an association in the metadata service at the next request, and a disassociation at the one after', async () => {
+    const address = await allocate();
+    const { imdsUrl } = endpointsOf(server, first);
+    const mac = `/latest/meta-data/network/interfaces/macs/${(await describeInstance(first)).NetworkInterfaces![0]!.MacAddress}`;
+    const publicEntries = async (): Promise<string[]> => (await imdsGet(imdsUrl, '/latest/meta-data/')).body.split('\n').filter((entry) => entry.startsWith('public-'));
+    assert.equal((await imdsGet(imdsUrl, '/latest/meta-data/public-ipv4')).status, 404);
+    const { AssociationId } = await ec2.send(new AssociateAddressCommand({ AllocationId: address.allocationId, InstanceId: first }));
+    assert.equal((await imdsGet(imdsUrl, '/latest/meta-data/public-ipv4')).body, address.publicIp);
+    assert.equal((await imdsGet(imdsUrl, `${mac}/public-ipv4s`)).body, address.publicIp);
+    assert.deepEqual(await publicEntries(), ['public-hostname', 'public-ipv4']);
+    const reloaded = new Ec2State(server.app.store);
+    assert.equal(addressOfInterface(reloaded, server.app.ec2.instances.get(first)!.networkInterfaceId)?.publicIp, address.publicIp, 'the index is rebuilt from the store');
+    await ec2.send(new DisassociateAddressCommand({ AssociationId }));
+    assert.equal((await imdsGet(imdsUrl, '/latest/meta-data/public-ipv4')).status, 404);
+    assert.equal((await imdsGet(imdsUrl, '/latest/meta-data/public-hostname')).status, 404);
+    assert.equal((await imdsGet(imdsUrl, `${mac}/public-ipv4s`)).status, 404);
+    assert.deepEqual(await publicEntries(), []);
+    await ec2.send(new ReleaseAddressCommand({ AllocationId: address.allocationId }));
   });
 
   it('takes the address back from an instance that is terminated', async () => {

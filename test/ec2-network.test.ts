@@ -68,6 +68,40 @@ describe('the default network of a new account', () => {
     ]);
   });
 
+  it('is not written by a call that authorization refuses; the same call by root makes it, the one the refused call saw', async () => {
+    const fresh = await startTestServer();
+    const { ec2: state, store } = fresh.app;
+    const defaultTables = [state.vpcs, state.subnets, state.internetGateways, state.routeTables, state.securityGroups, state.regionDefaults];
+    const stored = (): string[] => defaultTables.flatMap((table) => store.loadAll(table.kind).map((record) => `${table.kind}/${record.key}`));
+    const client = (credentials: Credentials): EC2Client => new EC2Client({ endpoint: fresh.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const nobody = client(await createUserWithKey(fresh, 'nobody'));
+    // allowed to create groups, not in the VPC: refused at the second of CreateSecurityGroup's checks
+    const groupsOnly = client(await createUserWithKey(fresh, 'groups-only', allow('ec2:CreateSecurityGroup', `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/*`)));
+    const root = client(fresh.root);
+    try {
+      assert.deepEqual(stored(), []);
+      await expectAwsError(nobody.send(new DescribeVpcsCommand({})), 'UnauthorizedOperation');
+      // These resolve the default VPC and its subnet before they authorize.
+      await expectAwsError(nobody.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web' })), 'UnauthorizedOperation');
+      await expectAwsError(nobody.send(new RunInstancesCommand({ ImageId: 'ami-03c951bbe993ea087', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1 })), 'UnauthorizedOperation');
+      const refused = await expectAwsError(groupsOnly.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web' })), 'UnauthorizedOperation');
+      assert.deepEqual(stored(), [], 'a refused call writes no default network');
+
+      const vpcs = (await root.send(new DescribeVpcsCommand({}))).Vpcs!;
+      assert.deepEqual(vpcs.map((vpc) => [vpc.IsDefault, vpc.CidrBlock]), [[true, '172.31.0.0/16']]);
+      const vpcId = vpcs[0]!.VpcId!;
+      assert.match(refused.message, new RegExp(`vpc/${vpcId}`), 'the refused call saw the network root now has');
+      assert.ok(stored().includes(`ec2-vpc/${vpcId}`));
+      assert.equal(store.loadAll('ec2-subnet').length, 6);
+      assert.equal(store.loadAll('ec2-region-defaults').length, 1);
+      const group = await root.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web' }));
+      assert.equal(state.securityGroups.get(group.GroupId!)!.vpcId, vpcId);
+    } finally {
+      for (const each of [nobody, groupsOnly, root]) each.destroy();
+      await fresh.close();
+    }
+  });
+
   it('lists the regions, with opt-in ones only when asked', async () => {
     const regions = (await ec2.send(new DescribeRegionsCommand({}))).Regions!;
     const east = regions.find((region) => region.RegionName === 'us-east-1')!;

@@ -88,7 +88,7 @@ const AssociateAddress = operation<Ec2Input>({
     const state = ctx.app.ec2;
     const associationId = state.ids.id('eipassoc');
     // One Elastic IP address per private address: the one the instance had is disassociated.
-    const displaced = state.addresses.list().filter((other) => other.allocationId !== address.allocationId && other.association?.networkInterfaceId === instance.networkInterfaceId);
+    const displaced = state.addressesByInterface.of(instance.networkInterfaceId).filter((other) => other.allocationId !== address.allocationId);
     state.commit([tableWrite(state.addresses, [
       ...displaced.map((other) => ({ put: withoutAssociation(other) })),
       { put: { ...address, association: { associationId, networkInterfaceId: instance.networkInterfaceId, privateIpAddress: instance.privateIpAddress, instanceId: instance.instanceId } } },

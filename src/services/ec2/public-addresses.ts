@@ -33,14 +33,14 @@ export function publicDnsNameIn(state: Ec2State, vpcId: string, ip: string, regi
   return state.vpcs.get(vpcId)?.enableDnsHostnames ? publicDnsName(ip, region) : '';
 }
 
-/** The Elastic IP address associated with a network interface, if any. */
+/** The Elastic IP address associated with a network interface, if any (an index lookup: IMDS asks on every request). */
 export function addressOfInterface(state: Ec2State, networkInterfaceId: string): AddressRecord | undefined {
-  return state.addresses.list().find((address) => address.association?.networkInterfaceId === networkInterfaceId);
+  return state.addressesByInterface.of(networkInterfaceId)[0];
 }
 
 /** Disassociates every address associated with a network interface (its instance terminated, its NAT gateway deleted). */
 export function disassociationsOf(state: Ec2State, networkInterfaceId: string): TableWrite {
-  const associated = state.addresses.list().filter((address) => address.association?.networkInterfaceId === networkInterfaceId);
+  const associated = state.addressesByInterface.of(networkInterfaceId);
   return tableWrite(state.addresses, associated.map((address) => ({ put: withoutAssociation(address) })));
 }
 

@@ -3,8 +3,9 @@
  * (this folder) changes them; the metadata service and the network identity (src/imds,
  * src/network) follow instances through `instances.onChange`.
  *
- * Also here: the default network a new account has in each region (created at the first EC2 call
- * of a region, once: a deleted default VPC stays deleted, as on AWS), the id generator (`ids`,
+ * Also here: the default network a new account has in each region (made at the first EC2 call
+ * of a region, once: a deleted default VPC stays deleted, as on AWS; written to the store only once
+ * a request is not refused, see ensureDefaults), the id generator (`ids`,
  * replaceable for deterministic tests), and the instance lifecycle's second half: RunInstances and
  * StartInstances answer `pending`, StopInstances `stopping`, TerminateInstances `shutting-down`,
  * and the instance settles in running / stopped / terminated `transitionDelayMs` later
@@ -14,7 +15,8 @@
  * address is disassociated as it settles, as on AWS.
  */
 import { RecordTable, type TableChange } from '../../store/record-table.js';
-import type { RecordChange, Store } from '../../store/store.js';
+import type { RecordChange, Store, StoredRecord } from '../../store/store.js';
+import { AddressesByInterface } from './addresses-by-interface.js';
 import { createDefaultNetwork } from './network.js';
 import { Ec2Ids } from './ids.js';
 import { natGatewaySettlement } from './nat-gateway-states.js';
@@ -49,6 +51,42 @@ function transitionDelayFromEnv(): number {
   return Number.isFinite(value) && value >= 0 ? value : 0;
 }
 
+/**
+ * The store as EC2's tables write to it, with changes held back (a default network no request has
+ * kept yet) that go first into the next write, in the same atomic write.
+ */
+class HeldWrites implements Store {
+  private held: RecordChange[] = [];
+
+  constructor(private readonly store: Store) {}
+
+  hold(changes: readonly RecordChange[]): void {
+    this.held.push(...changes);
+  }
+
+  /** Writes the held changes, if any. */
+  flush(): void {
+    if (this.held.length > 0) this.write([]);
+  }
+
+  write(changes: readonly RecordChange[]): void {
+    this.store.write(this.held.length > 0 ? [...this.held, ...changes] : changes);
+    this.held = [];
+  }
+
+  loadAll(kind: string): StoredRecord[] {
+    return this.store.loadAll(kind);
+  }
+
+  onChange(listener: (changes: readonly RecordChange[]) => void): void {
+    this.store.onChange(listener);
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
 export class Ec2State {
   readonly instances: RecordTable<InstanceRecord>;
   readonly vpcs: RecordTable<VpcRecord>;
@@ -58,6 +96,8 @@ export class Ec2State {
   readonly routeTables: RecordTable<RouteTableRecord>;
   readonly vpcEndpoints: RecordTable<VpcEndpointRecord>;
   readonly addresses: RecordTable<AddressRecord>;
+  /** the addresses associated with each network interface (public-addresses.ts reads it) */
+  readonly addressesByInterface: AddressesByInterface;
   readonly natGateways: RecordTable<NatGatewayRecord>;
   readonly regionDefaults: RecordTable<Ec2RegionDefaults>;
   /** where new ids and MAC addresses come from; tests may put a seeded one */
@@ -65,18 +105,21 @@ export class Ec2State {
   /** how long pending, stopping and shutting-down (and a NAT gateway's pending and deleting) last, in ms */
   transitionDelayMs = transitionDelayFromEnv();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly store: HeldWrites;
 
-  constructor(readonly store: Store) {
-    this.instances = new RecordTable(store, 'ec2-instance', (row) => row.instanceId);
-    this.vpcs = new RecordTable(store, 'ec2-vpc', (row) => row.vpcId);
-    this.subnets = new RecordTable(store, 'ec2-subnet', (row) => row.subnetId);
-    this.securityGroups = new RecordTable(store, 'ec2-security-group', (row) => row.groupId);
-    this.internetGateways = new RecordTable(store, 'ec2-internet-gateway', (row) => row.internetGatewayId);
-    this.routeTables = new RecordTable(store, 'ec2-route-table', (row) => row.routeTableId);
-    this.vpcEndpoints = new RecordTable(store, 'ec2-vpc-endpoint', (row) => row.vpcEndpointId);
-    this.addresses = new RecordTable(store, 'ec2-address', (row) => row.allocationId);
-    this.natGateways = new RecordTable(store, 'ec2-nat-gateway', (row) => row.natGatewayId);
-    this.regionDefaults = new RecordTable(store, 'ec2-region-defaults', (row) => row.region);
+  constructor(store: Store) {
+    this.store = new HeldWrites(store);
+    this.instances = new RecordTable(this.store, 'ec2-instance', (row) => row.instanceId);
+    this.vpcs = new RecordTable(this.store, 'ec2-vpc', (row) => row.vpcId);
+    this.subnets = new RecordTable(this.store, 'ec2-subnet', (row) => row.subnetId);
+    this.securityGroups = new RecordTable(this.store, 'ec2-security-group', (row) => row.groupId);
+    this.internetGateways = new RecordTable(this.store, 'ec2-internet-gateway', (row) => row.internetGatewayId);
+    this.routeTables = new RecordTable(this.store, 'ec2-route-table', (row) => row.routeTableId);
+    this.vpcEndpoints = new RecordTable(this.store, 'ec2-vpc-endpoint', (row) => row.vpcEndpointId);
+    this.addresses = new RecordTable(this.store, 'ec2-address', (row) => row.allocationId);
+    this.addressesByInterface = new AddressesByInterface(this.addresses);
+    this.natGateways = new RecordTable(this.store, 'ec2-nat-gateway', (row) => row.natGatewayId);
+    this.regionDefaults = new RecordTable(this.store, 'ec2-region-defaults', (row) => row.region);
     for (const instance of this.instances.list()) this.settle(instance.instanceId);
     for (const gateway of this.natGateways.list()) this.settleNatGateway(gateway.natGatewayId);
   }
@@ -87,11 +130,23 @@ export class Ec2State {
     for (const write of writes) write.apply();
   }
 
-  /** The default network of `region` (VPC, a subnet per zone, gateway, routes, group), made at the first call. */
+  /**
+   * The default network of `region` (VPC, a subnet per zone, gateway, routes, group), made at the
+   * first call. It is made in memory and held back from the store until `keepDefaults` or the next
+   * write of EC2's records: a request refused by authorization leaves the store as it was, and the
+   * next request finds the same network.
+   */
   ensureDefaults(accountId: string, region: string, time: Date): void {
     if (this.regionDefaults.get(region)) return;
     const { vpcId, writes } = createDefaultNetwork(this, accountId, region);
-    this.commit([...writes, tableWrite(this.regionDefaults, [{ put: { region, defaultVpcId: vpcId, createdAt: time.toISOString() } }])]);
+    const all = [...writes, tableWrite(this.regionDefaults, [{ put: { region, defaultVpcId: vpcId, createdAt: time.toISOString() } }])];
+    this.store.hold(all.flatMap((write) => write.records));
+    for (const write of all) write.apply();
+  }
+
+  /** Writes the default network `ensureDefaults` made, if it is still held back. */
+  keepDefaults(): void {
+    this.store.flush();
   }
 
   /** Moves an instance out of pending / stopping / shutting-down after the transition delay. */

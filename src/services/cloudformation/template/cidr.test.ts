@@ -32,4 +32,25 @@ describe('Fn::Cidr', () => {
     assert.throws(() => cidrSubnets('10.0.0.0/24', 1, 9), templateError('Template error: Fn::Cidr cidrBits 9 does not fit in 10.0.0.0/24'));
     assert.throws(() => cidrSubnets('10.0.0.256/24', 1, 4), templateError('Template error: Fn::Cidr ipBlock 10.0.0.256/24 is not a valid CIDR block'));
   });
+
+  it('rejects a count over 256 or not whole, and cidrBits below 0 or wider than the block', () => {
+    assert.throws(() => cidrSubnets('10.0.0.0/8', 257, 8), templateError('Template error: Fn::Cidr count must be between 1 and 256'));
+    assert.throws(() => cidrSubnets('10.0.0.0/8', 1.5, 8), templateError('Template error: Fn::Cidr count must be between 1 and 256'));
+    assert.throws(() => cidrSubnets('10.0.0.0/24', 1, -1), templateError('Template error: Fn::Cidr cidrBits -1 does not fit in 10.0.0.0/24'));
+    assert.throws(() => cidrSubnets('2600:1f16::/56', 1, 73), templateError('Template error: Fn::Cidr cidrBits 73 does not fit in 2600:1f16::/56'));
+    assert.deepEqual(cidrSubnets('10.0.0.0/8', 256, 16).slice(-1), ['10.255.0.0/16']);
+  });
+
+  it('rejects blocks that are not CIDR blocks, IPv4 or IPv6', () => {
+    for (const ipBlock of ['10.0.0.0', '10.0.0.0/33', '10.0.0.01/24', '10.0.0/24', '10.0.0.0/24/1', '10.0.0.0/x', '2600::/129', '2600:::/56', '1:2:3:4:5:6:7:8:9/64', '1:2:3:4:5:6:7/64', '1::2::3/64', 'g::/64']) {
+      assert.throws(() => cidrSubnets(ipBlock, 1, 0), templateError(`Template error: Fn::Cidr ipBlock ${ipBlock} is not a valid CIDR block`), ipBlock);
+    }
+  });
+
+  it('writes addresses at the top of the IPv4 space, /32 blocks, and IPv6 with the longest zero run shortened', () => {
+    assert.deepEqual(cidrSubnets('255.255.255.0/24', 2, 7), ['255.255.255.0/25', '255.255.255.128/25']);
+    assert.deepEqual(cidrSubnets('128.0.0.0/30', 4, 0), ['128.0.0.0/32', '128.0.0.1/32', '128.0.0.2/32', '128.0.0.3/32']);
+    assert.deepEqual(cidrSubnets('2001:DB8::/64', 2, 32), ['2001:db8::/96', '2001:db8::1:0:0/96']);
+    assert.deepEqual(cidrSubnets('::/0', 2, 127), ['::/1', '8000::/1']);
+  });
 });

@@ -3,21 +3,16 @@
  * `ipBlock` (IPv4 or IPv6). `!Cidr ["192.168.0.0/24", 6, 5]` gives the six /27s from
  * 192.168.0.0/27 to 192.168.0.160/27.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html
+ * IPv4 addresses are read and written by EC2's cidr.ts; IPv6 ones here (EC2 has no IPv6 blocks yet).
+ * Unlike EC2, Fn::Cidr takes a block with host bits set and starts from its network address.
  */
+import { formatIpv4, parseIpv4 } from '../../ec2/cidr.js';
 import { fail, messages } from './errors.js';
 
 interface Block {
   address: bigint;
   prefix: number;
   width: 32 | 128;
-}
-
-const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
-function parseIpv4(text: string): bigint | undefined {
-  const octets = text.split('.');
-  if (octets.length !== 4 || !octets.every((octet) => OCTET.test(octet))) return undefined;
-  return octets.reduce((value, octet) => value * 256n + BigInt(octet), 0n);
 }
 
 function parseIpv6(text: string): bigint | undefined {
@@ -31,19 +26,20 @@ function parseIpv6(text: string): bigint | undefined {
   return all.reduce((value, group) => value * 65536n + BigInt(parseInt(group, 16)), 0n);
 }
 
+function ipv4Value(text: string): bigint | undefined {
+  const value = parseIpv4(text);
+  return value === undefined ? undefined : BigInt(value);
+}
+
 function parseBlock(text: string): Block | undefined {
   const [address, prefixText, extra] = text.split('/');
   if (address === undefined || prefixText === undefined || extra !== undefined || !/^\d{1,3}$/.test(prefixText)) return undefined;
   const prefix = Number(prefixText);
   const width = address.includes(':') ? 128 : 32;
-  const value = width === 32 ? parseIpv4(address) : parseIpv6(address);
+  const value = width === 32 ? ipv4Value(address) : parseIpv6(address);
   if (value === undefined || prefix > width) return undefined;
   const hostBits = BigInt(width - prefix);
   return { address: (value >> hostBits) << hostBits, prefix, width };
-}
-
-function formatIpv4(value: bigint): string {
-  return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join('.');
 }
 
 /** RFC 5952: lower-case hex, no leading zeros, the longest run of two or more zero groups as `::`. */
@@ -72,7 +68,7 @@ export function cidrSubnets(ipBlock: string, count: number, cidrBits: number): s
   if (BigInt(count) > 1n << BigInt(newPrefix - block.prefix)) {
     return fail(messages.cidrInvalid(`${ipBlock} cannot hold ${count} blocks of ${cidrBits} bits`));
   }
-  const format = block.width === 32 ? formatIpv4 : formatIpv6;
+  const format = block.width === 32 ? (value: bigint) => formatIpv4(Number(value)) : formatIpv6;
   const size = 1n << BigInt(cidrBits);
   return Array.from({ length: count }, (_, index) => `${format(block.address + BigInt(index) * size)}/${newPrefix}`);
 }
