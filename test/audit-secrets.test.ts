@@ -25,7 +25,7 @@ let logFile: string;
 const logLines: string[] = [];
 
 before(async () => {
-  const logger = jsonLogger('debug', (text) => { logLines.push(text); });
+  const logger = jsonLogger('debug', (bytes) => { logLines.push(Buffer.from(bytes).toString('utf8')); });
   const { mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   logFile = join(mkdtempSync(join(tmpdir(), 'iamd-audit-log-')), 'trail.jsonl');

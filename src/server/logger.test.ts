@@ -4,7 +4,7 @@ import { jsonLogger } from './logger.js';
 
 test('a log line is the JSON of its fields, escaped as JSON.stringify escapes them, unset fields left out', () => {
   const written: string[] = [];
-  const logger = jsonLogger('info', (text) => { written.push(text); });
+  const logger = jsonLogger('info', (bytes) => { written.push(Buffer.from(bytes).toString('utf8')); });
   const tricky = 'quote " backslash \\ newline \n tab \t nul \u0000 del \u007f é 𝄞 lone \ud800 end';
   logger.log('info', 'request', { requestId: 'r-1', status: 200, ok: true, error: undefined, odd: tricky, ratio: 0.125, bad: Number.NaN });
   logger.log('warn', tricky);
@@ -23,7 +23,7 @@ test('a log line is the JSON of its fields, escaped as JSON.stringify escapes th
 
 test('lines below the level are dropped; lines are written together, soon, without an explicit flush', async () => {
   const written: string[] = [];
-  const logger = jsonLogger('warn', (text) => { written.push(text); });
+  const logger = jsonLogger('warn', (bytes) => { written.push(Buffer.from(bytes).toString('utf8')); });
   logger.log('info', 'dropped');
   logger.log('debug', 'dropped too');
   logger.log('warn', 'one');
@@ -36,10 +36,19 @@ test('lines below the level are dropped; lines are written together, soon, witho
 
 test('a large backlog is written without waiting for the delay', () => {
   const written: string[] = [];
-  const logger = jsonLogger('info', (text) => { written.push(text); });
+  const logger = jsonLogger('info', (bytes) => { written.push(Buffer.from(bytes).toString('utf8')); });
   const long = 'x'.repeat(1000);
   for (let index = 0; index < 100; index++) logger.log('info', 'line', { long });
   assert.ok(written.length >= 1, 'a 100 KB backlog waited for the timer');
   logger.flush();
   assert.equal(written.join('').trim().split('\n').length, 100);
+  // A line longer than the buffer (a stack trace) is written whole, in order, non-ASCII included.
+  const huge = 'é'.repeat(40_000);
+  logger.log('info', 'before');
+  logger.log('error', 'huge', { huge });
+  logger.log('info', 'after');
+  logger.flush();
+  const lines = written.join('').trim().split('\n').slice(100).map((line) => JSON.parse(line) as { msg: string; huge?: string });
+  assert.deepEqual(lines.map((line) => line.msg), ['before', 'huge', 'after']);
+  assert.equal(lines[1]!.huge, huge);
 });

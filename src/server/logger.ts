@@ -15,27 +15,31 @@ export interface Logger {
 
 /** How long a line may wait to be written together with the next ones. */
 const FLUSH_DELAY_MS = 25;
-/** Written at once when this much is waiting, whatever the delay. */
-const FLUSH_BYTES = 64 * 1024;
+/** The buffer lines are gathered in; written at once when full, whatever the delay. */
+const BUFFER_BYTES = 64 * 1024;
 
 /**
  * Lines are gathered and written together (one write per 25 ms or 64 KiB instead of one per
- * request under load); at exit whatever is left is written synchronously. A line is built by hand:
- * one request line costs a few string joins instead of an object spread and JSON.stringify, and
- * the timestamp is formatted once per millisecond.
+ * request under load); at exit whatever is left is written synchronously. Each line is encoded into
+ * a buffer as it is made: gathered as one long string instead, a flush spent about 1 µs per line
+ * flattening it. A line is built by hand: a few string joins instead of an object spread and
+ * JSON.stringify, and the timestamp is formatted once per millisecond.
  */
-export function jsonLogger(level: LogLevel, write: (text: string) => void = (text) => process.stderr.write(text)): Logger & { flush(): void } {
-  let pending = '';
+export function jsonLogger(level: LogLevel, write: (bytes: Uint8Array) => void = (bytes) => process.stderr.write(bytes)): Logger & { flush(): void } {
+  let buffer = Buffer.allocUnsafeSlow(BUFFER_BYTES);
+  let used = 0;
   let timer: NodeJS.Timeout | undefined;
   let stampedAt = -1;
   let stamp = '';
   const flush = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (pending === '') return;
-    const text = pending;
-    pending = '';
-    write(text);
+    if (used === 0) return;
+    // The written bytes are handed over, not reused: a write that completes later still has them.
+    const bytes = buffer.subarray(0, used);
+    buffer = Buffer.allocUnsafeSlow(BUFFER_BYTES);
+    used = 0;
+    write(bytes);
   };
   process.once('exit', flush);
   return {
@@ -46,9 +50,16 @@ export function jsonLogger(level: LogLevel, write: (text: string) => void = (tex
         stampedAt = now;
         stamp = new Date(now).toISOString();
       }
-      pending += `{"time":"${stamp}","level":"${eventLevel}","msg":${jsonString(message)}${fields ? jsonFields(fields) : ''}}\n`;
-      if (pending.length >= FLUSH_BYTES) flush();
-      else if (!timer) timer = setTimeout(flush, FLUSH_DELAY_MS).unref();
+      const line = `{"time":"${stamp}","level":"${eventLevel}","msg":${jsonString(message)}${fields ? jsonFields(fields) : ''}}\n`;
+      // A UTF-16 code unit is at most 3 bytes of UTF-8.
+      const room = line.length * 3;
+      if (used + room > buffer.length) flush();
+      if (room > buffer.length) {
+        write(Buffer.from(line, 'utf8'));
+        return;
+      }
+      used += buffer.write(line, used, 'utf8');
+      timer ??= setTimeout(flush, FLUSH_DELAY_MS).unref();
     },
     flush,
   };
