@@ -188,9 +188,8 @@ export function streamsBody(url: string, headers: ReadonlyArray<readonly [string
   let authorization: string | undefined;
   let target = false;
   for (const [name, value] of headers) {
-    const lower = name.toLowerCase();
-    if (lower === 'authorization') authorization = value;
-    else if (lower === 'x-amz-target') target = true;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') authorization = value;
+    else if (name.length === 12 && name.toLowerCase() === 'x-amz-target') target = true;
   }
   if (authorization !== undefined) return authorization.includes('/s3/aws4_request');
   const queryStart = url.indexOf('?');
@@ -240,8 +239,9 @@ function asAwsError(app: App, error: unknown, requestId: string): AwsError {
   return internalError();
 }
 
+/** A header's first value; `name` must be lower-case (a name of another length is not lower-cased to compare). */
 export function header(request: IncomingRequest, name: string): string | undefined {
-  for (const [key, value] of request.headers) if (key.toLowerCase() === name) return value;
+  for (const [key, value] of request.headers) if (key.length === name.length && key.toLowerCase() === name) return value;
   return undefined;
 }
 
