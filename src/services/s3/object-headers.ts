@@ -77,8 +77,12 @@ export function metadataFromHeaders(input: RestInput): Omit<ObjectMetadata, 'eta
   return { contentType: input.header('content-type') ?? 'binary/octet-stream', headers, metadata, tags: tagsFromHeader(input.header('x-amz-tagging')), storageClass };
 }
 
+let lastHttpDate = { iso: '', text: '' };
+
+/** An ISO time as an HTTP date; the last one is kept (a GetObject of the same object answers the same Last-Modified). */
 export function httpDate(iso: string): string {
-  return new Date(iso).toUTCString();
+  if (iso !== lastHttpDate.iso) lastHttpDate = { iso, text: new Date(iso).toUTCString() };
+  return lastHttpDate.text;
 }
 
 /** Response headers of an object (GetObject, HeadObject). Checksums only when asked (x-amz-checksum-mode: ENABLED). */
@@ -115,6 +119,7 @@ const OVERRIDES: Readonly<Record<string, string>> = {
 };
 
 export function applyResponseOverrides(headers: Record<string, string>, input: RestInput): void {
+  if (input.params.size === 0) return;
   for (const [parameter, header] of Object.entries(OVERRIDES)) {
     const value = input.params.get(parameter);
     if (value !== undefined) headers[header] = value;
@@ -134,14 +139,15 @@ function etagMatches(list: string, etag: string): boolean {
  * unmodified If-Modified-Since) is 304 Not Modified.
  */
 export function checkPreconditions(object: ObjectRecord, header: (name: string) => string | undefined): 'ok' | 'not-modified' {
-  const modified = Math.floor(new Date(object.lastModified).getTime() / 1000) * 1000;
   const ifMatch = header('if-match');
   const ifUnmodifiedSince = parseHttpDateHeader(header('if-unmodified-since'));
+  const ifNoneMatch = header('if-none-match');
+  const ifModifiedSince = parseHttpDateHeader(header('if-modified-since'));
+  if (ifMatch === undefined && ifUnmodifiedSince === undefined && ifNoneMatch === undefined && ifModifiedSince === undefined) return 'ok';
+  const modified = Math.floor(new Date(object.lastModified).getTime() / 1000) * 1000;
   if (ifMatch !== undefined) {
     if (!etagMatches(ifMatch, object.etag)) throw preconditionFailed('If-Match');
   } else if (ifUnmodifiedSince !== undefined && modified > ifUnmodifiedSince) throw preconditionFailed('If-Unmodified-Since');
-  const ifNoneMatch = header('if-none-match');
-  const ifModifiedSince = parseHttpDateHeader(header('if-modified-since'));
   if (ifNoneMatch !== undefined) {
     if (etagMatches(ifNoneMatch, object.etag)) return 'not-modified';
   } else if (ifModifiedSince !== undefined && modified <= ifModifiedSince) return 'not-modified';
