@@ -111,8 +111,8 @@ describe('AWS::SSM::Parameter: PutParameter and DeleteParameter through CloudFor
     const [refused] = recordsOf('ssm-via-athena', 'PutParameter');
     assert.ok(refused, 'the refused PutParameter is in the trail');
     assertInvokedByCloudFormation(refused, 'ssm.amazonaws.com');
-    assert.equal(refused.errorCode, 'AccessDenied');
-    assert.match(failure, new RegExp(`\\(Service: Ssm, Status Code: 403, Request ID: ${refused.requestID}\\)" \\(RequestToken: [0-9a-f-]{36}, HandlerErrorCode: AccessDenied\\)$`));
+    assert.equal(refused.errorCode, 'AccessDeniedException');
+    assert.match(failure, new RegExp(`\\(Service: Ssm, Status Code: 400, Request ID: ${refused.requestID}\\)" \\(RequestToken: [0-9a-f-]{36}, HandlerErrorCode: AccessDenied\\)$`));
     assert.ok(!JSON.stringify(refused).includes(FIRST), 'the parameter value is in the trail');
     cfn.destroy();
   });
@@ -180,5 +180,31 @@ describe('AWS::EC2::LaunchTemplate: launch template calls through CloudFormation
     assert.equal(refused.errorCode, 'Client.UnauthorizedOperation');
     assert.ok(!JSON.stringify(refused).includes(USER_DATA), 'the user data is in the trail');
     cfn.destroy();
+  });
+
+  it('a name already in use: checked after authorization, CREATE_FAILED with EC2\'s AlreadyExistsException, the failed call in the trail', async () => {
+    const cfn = await deployer('ec2-twice', EC2_ACTIONS, 'cloudformation.amazonaws.com');
+    const TWICE = TEMPLATE_STACK('t3.micro').replace('performed-template', 'performed-twice');
+    assert.equal((await createStack(cfn, { StackName: 'performed-first', TemplateBody: TWICE })).StackStatus, 'CREATE_COMPLETE');
+    const second = await createStack(cfn, { StackName: 'performed-second', TemplateBody: TWICE });
+    assert.equal(second.StackStatus, 'ROLLBACK_COMPLETE');
+    const failure = resourceHistory(await stackEvents(cfn, 'performed-second'), 'Template').find((line) => line.startsWith('CREATE_FAILED'))!;
+    const records = recordsOf('ec2-twice', 'CreateLaunchTemplate');
+    assert.equal(records.length, 2);
+    const refused = records.find((record) => record.errorCode !== undefined)!;
+    assert.equal(refused.errorCode, 'Client.InvalidLaunchTemplateName.AlreadyExistsException');
+    assert.equal(refused.errorMessage, 'Launch template name already in use.');
+    assert.equal(failure, `CREATE_FAILED: Resource handler returned message: "Launch template name already in use. (Service: Ec2, Status Code: 400, Request ID: ${refused.requestID})" `
+      + `(RequestToken: ${/RequestToken: ([0-9a-f-]{36})/.exec(failure)?.[1]}, HandlerErrorCode: AlreadyExists)`);
+    assert.equal(server.app.cloudformation.launchTemplates.list().filter((template) => template.launchTemplateName === 'performed-twice').length, 1);
+
+    // A caller refused by authorization is told so, not that the name is taken.
+    const outsider = await deployer('ec2-outsider', EC2_ACTIONS, 'athena.amazonaws.com');
+    await createStack(outsider, { StackName: 'performed-outsider', TemplateBody: TWICE });
+    const refusal = resourceHistory(await stackEvents(outsider, 'performed-outsider'), 'Template').find((line) => line.startsWith('CREATE_FAILED'))!;
+    assert.match(refusal, /HandlerErrorCode: AccessDenied\)$/);
+    assert.ok(!refusal.includes('already in use'));
+    cfn.destroy();
+    outsider.destroy();
   });
 });

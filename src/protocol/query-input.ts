@@ -6,8 +6,9 @@ import { AwsError } from './aws-error.js';
 
 const NEEDS_DECODING = /[%+]/;
 
-export function parseFormEncoded(text: string): Map<string, string> {
-  const params = new Map<string, string>();
+/** `name=value&...` decoded into `into` (a new map by default); a later value of a name replaces an earlier one. */
+export function parseFormEncoded(text: string, into = new Map<string, string>()): Map<string, string> {
+  const params = into;
   if (text.length === 0) return params;
   for (const pair of text.split('&')) {
     if (pair.length === 0) continue;

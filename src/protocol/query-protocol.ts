@@ -14,14 +14,17 @@ export interface WireResponse {
   body: string | Buffer | Readable;
 }
 
-const XML_HEADERS = { 'content-type': 'text/xml' };
+/** An XML answer's headers (a literal: no spread of a shared object per response). */
+function xmlHeaders(requestId: string): Record<string, string> {
+  return { 'content-type': 'text/xml', 'x-amzn-requestid': requestId };
+}
 
 export function queryResult(action: string, namespace: string, result: XmlObject | undefined, requestId: string): WireResponse {
   const inner = result === undefined ? '' : `<${action}Result>${xmlContent(result)}</${action}Result>`;
   const body =
     `<${action}Response xmlns="${namespace}">${inner}` +
     `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>\n`;
-  return { statusCode: 200, headers: { ...XML_HEADERS, 'x-amzn-requestid': requestId }, body };
+  return { statusCode: 200, headers: xmlHeaders(requestId), body };
 }
 
 /**
@@ -30,19 +33,19 @@ export function queryResult(action: string, namespace: string, result: XmlObject
  */
 export function ec2Result(action: string, namespace: string, result: XmlObject | undefined, requestId: string): WireResponse {
   const body = `<${action}Response xmlns="${namespace}"><requestId>${requestId}</requestId>${result === undefined ? '' : xmlContent(result, 'item')}</${action}Response>\n`;
-  return { statusCode: 200, headers: { ...XML_HEADERS, 'x-amzn-requestid': requestId }, body };
+  return { statusCode: 200, headers: xmlHeaders(requestId), body };
 }
 
 export function ec2Error(error: AwsError, requestId: string): WireResponse {
   const body =
     `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${escapeXml(error.code)}</Code>` +
     `<Message>${escapeXml(error.message)}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>\n`;
-  return { statusCode: error.statusCode, headers: { ...XML_HEADERS, 'x-amzn-requestid': requestId }, body };
+  return { statusCode: error.statusCode, headers: xmlHeaders(requestId), body };
 }
 
 export function queryError(error: AwsError, namespace: string, requestId: string): WireResponse {
   const body =
     `<ErrorResponse xmlns="${namespace}"><Error><Type>${error.fault}</Type><Code>${escapeXml(error.code)}</Code>` +
     `<Message>${escapeXml(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>\n`;
-  return { statusCode: error.statusCode, headers: { ...XML_HEADERS, 'x-amzn-requestid': requestId }, body };
+  return { statusCode: error.statusCode, headers: xmlHeaders(requestId), body };
 }

@@ -85,7 +85,7 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     const { caller, secretAccessKey } = authenticateRequest(app, { request: signed, signature, payloadHash, normalizePath: !rest, protocol: service.protocol.family });
     outcome.caller = caller;
     if (rest && payloadHash.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD')) input.signChunks(chunkSigningContext(signature, secretAccessKey));
-    app.usage.recordCall(caller, { time: time.toISOString(), service: service.name, region: signature.region });
+    app.usage.recordCall(caller, time, service.name, signature.region);
     const operation = service.operations[action];
     if (!operation) throw invalidAction(action, service);
     const info: RequestInfo = {
@@ -208,7 +208,7 @@ function readParams(request: IncomingRequest, rawQuery: string): Map<string, str
     }
     const text = request.body.toString('utf8');
     if (text.includes('\uFFFD')) throw new AwsError('MalformedQueryString', 'The request body is not valid UTF-8.', 400);
-    for (const [name, value] of parseFormEncoded(text)) params.set(name, value);
+    parseFormEncoded(text, params);
   }
   return params;
 }

@@ -26,6 +26,7 @@ import { buildAuditEvent, type AuditFacts } from '../../../audit/record-builder.
 import type { CloudTrailEvent, UserIdentity } from '../../../audit/cloudtrail-event.js';
 import type { RequestInfo } from '../../../auth/request-context.js';
 import { isAwsError, type AwsError } from '../../../protocol/aws-error.js';
+import { jsonSpelling } from '../../../protocol/json-protocol.js';
 import { QueryInput } from '../../../protocol/query-input.js';
 import { RestInput } from '../../../protocol/rest-input.js';
 import { RestResponse } from '../../../protocol/rest-response.js';
@@ -35,6 +36,9 @@ import type { AnyOperation, Authorization, OperationContext, OperationResult, Se
 import type { QueryParams } from './query-params.js';
 
 export const CLOUDFORMATION_PRINCIPAL = 'cloudformation.amazonaws.com';
+
+/** How the services CloudFormation calls that iamd does not serve as APIs (SSM: JSON 1.1) spell the shared error codes. */
+const UNSERVED_SPELLING: Readonly<Record<string, (error: AwsError) => AwsError>> = { ssm: jsonSpelling };
 
 const VIA_CLOUDFORMATION = {
   'aws:ViaAWSService': 'true',
@@ -136,8 +140,9 @@ export class ServiceInvoker {
       return result;
     } catch (error) {
       if (!isAwsError(error)) throw error;
-      // As the service answers it on the wire (EC2's UnauthorizedOperation); a service iamd lacks (SSM) keeps the shared code.
-      const spelled = app.services.get(serviceName)?.protocol.spell?.(error) ?? error;
+      // As the service answers it on the wire (EC2's UnauthorizedOperation, SSM's AccessDeniedException).
+      const spell = app.services.get(serviceName)?.protocol.spell ?? UNSERVED_SPELLING[serviceName];
+      const spelled = spell?.(error) ?? error;
       this.audit(serviceName, action, requestId, recorded, spelled, undefined);
       throw new ServiceCallError(serviceName, spelled.code, spelled.statusCode, spelled.message, requestId);
     }

@@ -9,6 +9,7 @@
  * DefaultVersionNumber and LatestVersionNumber. A new LaunchTemplateData is a new version, made
  * the default.
  */
+import { AwsError } from '../../../protocol/aws-error.js';
 import type { App } from '../../../server/app.js';
 import { objectOf, ResourceFailure, text, type Properties } from './properties.js';
 import { provider, type ProviderContext, type Provisioned } from './provider.js';
@@ -75,13 +76,14 @@ export const ec2LaunchTemplate = provider({
     const launchTemplateId = `lt-${ctx.app.ids.requestId().replace(/-/g, '').slice(0, 17)}`;
     const launchTemplateName = text(properties, 'LaunchTemplateName') ?? ctx.physicalName(128);
     const templates = ctx.app.cloudformation.launchTemplates;
-    if (templates.list().some((template) => template.launchTemplateName === launchTemplateName)) {
-      throw new ResourceFailure(`Launch template name already in use.`, 'AlreadyExists');
-    }
     const version = newVersion(1, properties);
     const record: LaunchTemplateRecord = { launchTemplateId, launchTemplateName, defaultVersion: 1, versions: [version] };
     const authorization = { action: 'ec2:CreateLaunchTemplate', resource: launchTemplateArn(ctx, launchTemplateId) };
     await ctx.perform('ec2', 'CreateLaunchTemplate', { authorization, requestParameters: { LaunchTemplateName: launchTemplateName, ...versionRequest(version) } }, () => {
+      // EC2 checks the name after authorization: a refused caller learns nothing of other templates' names.
+      if (templates.list().some((template) => template.launchTemplateName === launchTemplateName)) {
+        throw new AwsError('InvalidLaunchTemplateName.AlreadyExistsException', 'Launch template name already in use.', 400);
+      }
       templates.put(record);
       return { LaunchTemplate: launchTemplateShape(record) };
     });

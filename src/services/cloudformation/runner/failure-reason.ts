@@ -16,8 +16,8 @@ const SERVICE_IDS: Record<string, string> = { iam: 'Iam', ec2: 'Ec2', ssm: 'Ssm'
 
 function handlerErrorCode(error: ServiceCallError): string {
   const code = error.code;
-  if (code === 'AccessDenied' || code === 'UnauthorizedOperation') return 'AccessDenied';
-  if (code === 'EntityAlreadyExists' || code.endsWith('.Duplicate') || code.endsWith('AlreadyExists')) return 'AlreadyExists';
+  if (code === 'AccessDenied' || code === 'AccessDeniedException' || code === 'UnauthorizedOperation') return 'AccessDenied';
+  if (code === 'EntityAlreadyExists' || code.endsWith('.Duplicate') || /AlreadyExists(?:Exception)?$/.test(code)) return 'AlreadyExists';
   if (code === 'NoSuchEntity' || code.endsWith('NotFound')) return 'NotFound';
   if (code === 'LimitExceeded' || code.endsWith('LimitExceeded')) return 'ServiceLimitExceeded';
   if (code === 'Throttling' || code === 'RequestLimitExceeded') return 'Throttling';
