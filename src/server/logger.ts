@@ -22,8 +22,8 @@ const BUFFER_BYTES = 64 * 1024;
  * Lines are gathered and written together (one write per 25 ms or 64 KiB instead of one per
  * request under load); at exit whatever is left is written synchronously. Each line is encoded into
  * a buffer as it is made: gathered as one long string instead, a flush spent about 1 µs per line
- * flattening it. A line is built by hand: a few string joins instead of an object spread and
- * JSON.stringify, and the timestamp is formatted once per millisecond.
+ * flattening it. The fields are one JSON.stringify, spliced after the time, level and message
+ * (no object spread), and the timestamp is formatted once per millisecond.
  */
 export function jsonLogger(level: LogLevel, write: (bytes: Uint8Array) => void = (bytes) => process.stderr.write(bytes)): Logger & { flush(): void } {
   let buffer = Buffer.allocUnsafeSlow(BUFFER_BYTES);
@@ -50,7 +50,7 @@ export function jsonLogger(level: LogLevel, write: (bytes: Uint8Array) => void =
         stampedAt = now;
         stamp = new Date(now).toISOString();
       }
-      const line = `{"time":"${stamp}","level":"${eventLevel}","msg":${jsonString(message)}${fields ? jsonFields(fields) : ''}}\n`;
+      const line = `{"time":"${stamp}","level":"${eventLevel}","msg":${JSON.stringify(message)}${fields ? moreMembers(fields) : '}'}\n`;
       // A UTF-16 code unit is at most 3 bytes of UTF-8.
       const room = line.length * 3;
       if (used + room > buffer.length) flush();
@@ -65,22 +65,10 @@ export function jsonLogger(level: LogLevel, write: (bytes: Uint8Array) => void =
   };
 }
 
-/** `,"name":value` for each field that is set, in order (what JSON.stringify writes for them). */
-function jsonFields(fields: LogFields): string {
-  let text = '';
-  for (const name in fields) {
-    const value = fields[name];
-    if (value === undefined) continue;
-    text += `,${jsonString(name)}:${typeof value === 'string' ? jsonString(value) : typeof value === 'number' && !Number.isFinite(value) ? 'null' : String(value)}`;
-  }
-  return text;
-}
-
-// Anything JSON must escape, and anything outside printable ASCII, goes through JSON.stringify.
-const NEEDS_ESCAPING = /["\\\u0000-\u001f\u007f-\uffff]/;
-
-function jsonString(text: string): string {
-  return NEEDS_ESCAPING.test(text) ? JSON.stringify(text) : `"${text}"`;
+/** `,"name":value...}`: the fields' JSON without its opening brace (undefined ones left out), or `}` for none. */
+function moreMembers(fields: LogFields): string {
+  const json = JSON.stringify(fields);
+  return json.length > 2 ? `,${json.slice(1)}` : '}';
 }
 
 export const silentLogger: Logger = { log() {} };
