@@ -149,7 +149,9 @@ describe('the trail of a leaked session', () => {
     assert.equal(get.eventCategory, 'Data');
     assert.equal(get.managementEvent, false);
     assert.equal(get.readOnly, true);
-    assert.deepEqual({ bucketName: get.requestParameters!.bucketName, key: get.requestParameters!.key }, { bucketName: 'shared', key: 'private/secret.txt' });
+    // As CloudTrail writes S3's parameters: bucketName, Host (capitalized) and key.
+    assert.deepEqual(get.requestParameters, { bucketName: 'shared', Host: new URL(server.url).host, key: 'private/secret.txt' });
+    assert.deepEqual(records[1]!.requestParameters, { bucketName: 'shared', Host: new URL(server.url).host, 'list-type': '2', prefix: 'home/' });
     assert.equal(get.userIdentity.type, 'AssumedRole');
     const text = JSON.stringify(server.audit.records);
     assert.ok(!text.includes(leaked.secretAccessKey) && !text.includes(leaked.sessionToken!), 'no secret or token in the trail');

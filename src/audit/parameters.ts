@@ -125,6 +125,21 @@ function compact(value: unknown): JsonValue {
 }
 
 /**
+ * A REST request's parameters, named as CloudTrail names them already (S3's bucketName, Host, key
+ * and query parameters): kept as they are, long values cut, secrets hidden. null when there are none.
+ */
+export function recordedRequestParameters(parameters: Readonly<Record<string, string>>): JsonObject | null {
+  let out: JsonObject | null = null;
+  let count = 0;
+  for (const name in parameters) {
+    if (++count > MAX_MEMBERS) break;
+    out ??= {};
+    out[name] = isSecretMember(name) ? HIDDEN : clip(parameters[name]!);
+  }
+  return out;
+}
+
+/**
  * A JSON-protocol input document of `operation` (`service:Action`) with lowerCamelCase member
  * names, secrets hidden, and epoch-second timestamps (members named ...Time) written as AWS writes
  * them in records ("Oct 27, 2025, 12:16:57 AM").

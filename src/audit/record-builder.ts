@@ -25,7 +25,7 @@ import type { XmlObject } from '../protocol/xml.js';
 import type { App } from '../server/app.js';
 import type { ParsedSignature } from '../sigv4/index.js';
 import type { CloudTrailEvent, JsonObject, TlsDetails } from './cloudtrail-event.js';
-import { jsonRequestParameters, queryRequestParameters, responseElements } from './parameters.js';
+import { jsonRequestParameters, queryRequestParameters, recordedRequestParameters, responseElements } from './parameters.js';
 import { claimedIdentity, identityOfCaller } from './user-identity.js';
 
 /** What the pipeline knows about a finished request. */
@@ -45,9 +45,10 @@ export interface AuditFacts {
   tls?: { version?: string; cipherSuite?: string; host?: string };
   /** the error as the client received it */
   error: AwsError | undefined;
-  /** query-protocol parameters as read, or a JSON-protocol input document */
+  /** query-protocol parameters as read, a JSON-protocol input document, or a REST request's parameters as CloudTrail names them */
   params?: ReadonlyMap<string, string>;
   document?: Readonly<Record<string, unknown>>;
+  recorded?: Readonly<Record<string, string>>;
   /** the handler's result (success only) */
   result?: XmlObject;
 }
@@ -88,7 +89,8 @@ export function buildAuditEvent(app: App, facts: AuditFacts): CloudTrailEvent {
   const error = facts.error;
   const data = service === 's3' && S3_DATA_EVENTS.has(eventName);
   let requestParameters: JsonObject | null = null;
-  if (facts.document !== undefined) requestParameters = jsonRequestParameters(facts.document, `${service}:${facts.action}`);
+  if (facts.recorded !== undefined) requestParameters = recordedRequestParameters(facts.recorded);
+  else if (facts.document !== undefined) requestParameters = jsonRequestParameters(facts.document, `${service}:${facts.action}`);
   else if (facts.params !== undefined) requestParameters = queryRequestParameters(facts.params);
   const keepResponse = error === undefined && (!readOnly || (service === 'sts' && CREDENTIAL_OPERATIONS.test(eventName)));
   const event: CloudTrailEvent = {

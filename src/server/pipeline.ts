@@ -71,11 +71,11 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     outcome.signature = signature;
     const named = namedService(app, signature, target);
     if (named) outcome.service = named; // so that an unreadable body is answered in the named service's protocol
-    const { service, action, input, document } = readOperation(app, request, rawPath, rawQuery, named, target);
+    const { service, action, input, recorded } = readOperation(app, request, rawPath, rawQuery, named, target);
     outcome.service = service;
     outcome.action = action;
     outcome.input = input;
-    outcome.document = document;
+    outcome.recorded = recorded;
     if (!signature) throw missingAuthentication(service);
     const rest = input instanceof RestInput;
     // S3 signs the payload hash its x-amz-content-sha256 names (a presigned URL signs none); every other service the body's.
@@ -143,7 +143,7 @@ function namedService(app: App, signature: ParsedSignature | null, target: strin
 
 /** The operation's name and its input; the service of an unsigned query request is guessed from its Action. */
 function readOperation(app: App, request: IncomingRequest, rawPath: string, rawQuery: string, named: ServiceDefinition | undefined, target: string | undefined):
-  { service: ServiceDefinition; action: string; input: QueryInput; document?: Readonly<Record<string, unknown>> } {
+  { service: ServiceDefinition; action: string; input: QueryInput; recorded?: Readonly<Record<string, string>> } {
   if (request.bodyTooLarge) throw new AwsError('RequestEntityTooLarge', 'Request body is larger than the maximum allowed size.', 413);
   let service = named;
   // An unsigned request with a body stream is S3's (the transport streams only those).
@@ -151,7 +151,7 @@ function readOperation(app: App, request: IncomingRequest, rawPath: string, rawQ
   if (service?.route !== undefined) {
     const input = readRestRequest(request, rawPath, rawQuery);
     const route = service.route(input);
-    return { service, action: route.action, input, document: route.requestParameters };
+    return { service, action: route.action, input, recorded: route.requestParameters };
   }
   if (service?.protocol.targetPrefix !== undefined) {
     const { action, input } = readJsonRequest(target, service.protocol.targetPrefix, request.body);
@@ -254,7 +254,7 @@ interface Outcome {
   action: string;
   input?: QueryInput;
   /** a REST request's parameters as the trail records them */
-  document?: Readonly<Record<string, unknown>>;
+  recorded?: Readonly<Record<string, string>>;
   caller: Caller | undefined;
   signature: ParsedSignature | null;
   failure: AwsError | undefined;
@@ -280,8 +280,9 @@ function finish(app: App, request: IncomingRequest, outcome: Outcome, response: 
       userAgent: outcome.userAgent,
       tls: request.secure ? { ...request.tls, host: header(request, 'host') } : undefined,
       error: error === undefined ? undefined : (service.protocol.spell?.(error) ?? error),
-      params: json || outcome.document !== undefined ? undefined : input?.params,
-      document: json ? input.document : outcome.document,
+      params: json || outcome.recorded !== undefined ? undefined : input?.params,
+      document: json ? input.document : undefined,
+      recorded: outcome.recorded,
       result: outcome.result,
     }));
   }

@@ -41,10 +41,10 @@ export interface Operation<Input> {
   handle(input: Input, ctx: OperationContext): OperationResult | Promise<OperationResult>;
 }
 
-/** The operation a REST request names, and its parameters as the trail records them. */
+/** The operation a REST request names, and its parameters as the trail records them (names as CloudTrail spells them). */
 export interface RestRoute {
   action: string;
-  requestParameters: Readonly<Record<string, unknown>>;
+  requestParameters: Readonly<Record<string, string>>;
 }
 
 /** A result the protocol serializes, or (REST protocols) the response itself. */

@@ -96,7 +96,7 @@ export function routeS3(input: RestInput): RestRoute {
   if (bucket === undefined) action = method === 'GET' ? 'ListBuckets' : undefined;
   else action = key === undefined ? bucketOperation(method, input) : objectOperation(method, input);
   if (action === undefined) throw new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405);
-  const requestParameters: Record<string, unknown> = {};
+  const requestParameters: Record<string, string> = {};
   if (bucket !== undefined) requestParameters.bucketName = bucket;
   const host = input.header('host');
   if (host !== undefined) requestParameters.Host = host;
