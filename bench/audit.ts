@@ -19,7 +19,7 @@ import { buildAuditEvent } from '../src/audit/record-builder.js';
 import { openTrailDatabase, SqliteTrailStore } from '../src/audit/sqlite-trail-store.js';
 import type { Caller } from '../src/auth/caller.js';
 import { benchSession } from './fixtures.js';
-import { load, ROOT, signedCallerIdentity, startProcess } from './http.js';
+import { load, ROOT, signedCallerIdentity, startProcess, WARM_UP_SECONDS } from './http.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { cpuBetween, threadCpu, type CpuSplit } from './thread-cpu.js';
 import type { BenchLine } from './types.js';
@@ -122,8 +122,8 @@ export async function run(): Promise<BenchLine[]> {
     const onRequest = await signedCallerIdentity(on.url);
     const offRequest = await signedCallerIdentity(off.url);
     const common = { seconds: 3, connections: 32, expectStatus: 200 };
-    await load({ ...common, seconds: 1, url: `${on.url}/`, ...onRequest });
-    await load({ ...common, seconds: 1, url: `${off.url}/`, ...offRequest });
+    await load({ ...common, seconds: WARM_UP_SECONDS, url: `${on.url}/`, ...onRequest });
+    await load({ ...common, seconds: WARM_UP_SECONDS, url: `${off.url}/`, ...offRequest });
     type Measured = Awaited<ReturnType<typeof measured>>;
     const pairs: Array<{ on: Measured; off: Measured; ratio: number }> = [];
     for (let round = 0; round < 3; round++) {

@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { load, ROOT, startProcess } from './http.js';
+import { load, PAIRS, ROOT, startProcess, WARM_UP_SECONDS } from './http.js';
 import type { LoadResult } from './load-generator.js';
 import type { BenchLine } from './types.js';
 
@@ -73,10 +73,10 @@ export async function run(): Promise<BenchLine[]> {
     const onRequest = await signedGet(audited.url);
     const offRequest = await signedGet(unaudited.url);
     for (const [url, request] of [[audited.url, onRequest], [unaudited.url, offRequest], [bare.url, onRequest]] as const) {
-      await load({ ...common, seconds: 1, url: `${url}/bench/object`, ...request });
+      await load({ ...common, seconds: WARM_UP_SECONDS, url: `${url}/bench/object`, ...request });
     }
     const rounds: Array<{ on: LoadResult; off: LoadResult; bare: LoadResult }> = [];
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < PAIRS; round++) {
       const bareResult = await load({ ...common, url: `${bare.url}/bench/object`, ...onRequest });
       const on = await load({ ...common, url: `${audited.url}/bench/object`, ...onRequest });
       const off = await load({ ...common, url: `${unaudited.url}/bench/object`, ...offRequest });
@@ -84,7 +84,7 @@ export async function run(): Promise<BenchLine[]> {
       rounds.push({ on, off, bare: bareResult });
     }
     rounds.sort((a, b) => a.on.perSecond / a.bare.perSecond - b.on.perSecond / b.bare.perSecond);
-    const median = rounds[1]!;
+    const median = rounds[Math.floor(PAIRS / 2)]!;
 
     // 100 MiB through the SDK, against copying the same file on the same disk.
     const source = join(work, 'source.bin');
@@ -104,7 +104,7 @@ export async function run(): Promise<BenchLine[]> {
       { name: 'iamd GetObject 1 KiB (SigV4, audit off)', value: median.off.perSecond, unit: 'req/s', note: `p99 ${median.off.p99ms.toFixed(2)} ms` },
       { name: 'bare node:http 1 KiB body', value: median.bare.perSecond, unit: 'req/s', note: `p99 ${median.bare.p99ms.toFixed(2)} ms` },
       {
-        name: 'GetObject audit on / bare node:http (median of 3)', value: median.on.perSecond / median.bare.perSecond, unit: 'ratio',
+        name: `GetObject audit on / bare node:http (median of ${PAIRS})`, value: median.on.perSecond / median.bare.perSecond, unit: 'ratio',
         note: `rounds ${rounds.map((r) => (r.on.perSecond / r.bare.perSecond).toFixed(2)).join(', ')}; target >= 0.5`,
       },
       { name: 'GetObject audit on / audit off (same rounds)', value: median.on.perSecond / median.off.perSecond, unit: 'ratio' },
