@@ -9,7 +9,7 @@
  * token) are added. The AWS CLI and boto3 sign no `x-amz-content-sha256` on query-protocol calls,
  * the JS SDK does: `contentSha256Header` chooses.
  */
-import { hmacSha256 } from './hmac.js';
+import { createHmac } from 'node:crypto';
 import { formatAmzDate, formatAmzDay } from './amz-date.js';
 import { canonicalRequest } from './canonical-request.js';
 import { signingKey } from './signing-key.js';
@@ -78,7 +78,7 @@ export function signRequest(request: RequestToSign, credentials: SigningCredenti
   };
   const canonical = canonicalRequest(wire, signature, payloadHash, { normalizePath: options.service !== 's3' });
   const key = signingKey(credentials.secretAccessKey, scopeDate, options.region, options.service);
-  const hex = hmacSha256(key, stringToSign(signature, canonical), 'hex');
+  const hex = createHmac('sha256', key).update(stringToSign(signature, canonical), 'utf8').digest('hex');
   headers.authorization =
     `${ALGORITHM} Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${hex}`;
   return headers;
