@@ -76,20 +76,13 @@ export async function listenWith(handler: RequestListener, options: Pick<ListenO
 
 async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure: boolean, reportLocalAddress: string | undefined): Promise<void> {
   const headers: Array<readonly [string, string]> = [];
-  // The declared length is read here: req.headers would build a second copy of every header.
-  let declaredLength: number | undefined;
-  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!;
-    const value = req.rawHeaders[i + 1]!;
-    headers.push([name, value]);
-    if (declaredLength === undefined && name.length === 14 && name.toLowerCase() === 'content-length') declaredLength = Number(value);
-  }
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   // S3 bodies are streamed to the operation (objects up to gigabytes); every other body is read
   // whole, up to the size limit.
   const streamed = streamsBody(url, headers);
-  const body = streamed ? Buffer.alloc(0) : await readBody(req, declaredLength ?? 0, app.maxBodyBytes);
+  const body = streamed ? Buffer.alloc(0) : await readBody(req, app.maxBodyBytes);
   if (body === 'aborted') return;
   const request: IncomingRequest = {
     method,
@@ -139,7 +132,8 @@ async function sendStream(req: IncomingMessage, res: ServerResponse, status: num
   }
 }
 
-function readBody(req: IncomingMessage, declared: number, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) {
     req.resume();
     return Promise.resolve('too-large');
