@@ -39,6 +39,8 @@ export function requireAll(ctx: OperationContext, dryRun: boolean, authorization
       : authorization;
     ctx.require(withRegion);
   }
+  // Allowed: the region's default network, if this is its first allowed call, is kept (state.ts ensureDefaults).
+  ctx.app.ec2.keepDefaults();
   if (dryRun) throw dryRunOperation();
 }
 

@@ -1,10 +1,9 @@
 /**
  * EC2 (the EC2 query protocol, version 2016-11-15), one file per resource. Every operation
  * authorizes in its handler (common.ts explains why) and answers DryRun as EC2 does. The first
- * EC2 call in a region makes that region's default network (state.ts), kept unless authorization
- * refuses the call.
+ * EC2 call in a region makes that region's default network (state.ts), written once a call is
+ * allowed.
  */
-import { isAwsError } from '../../protocol/aws-error.js';
 import { ec2Protocol } from '../../protocol/protocols.js';
 import type { AnyOperation, OperationMap, ServiceDefinition } from '../service.js';
 import { addressAssociationOperations } from './address-associations.js';
@@ -28,25 +27,16 @@ import { vpcOperations } from './vpcs.js';
 export { publicAmiParameter } from './image-catalog.js';
 
 /**
- * The operation's handler, with the region's default network there for it to find. The handler
- * resolves resources (the default subnet, the default VPC's groups ...) before it authorizes, so
- * the network is made first and written to the store when the handler writes or ends, unless
- * authorization refused the request: a refused request writes nothing.
+ * The operation, with the region's default network there for its handler to find (the handler
+ * resolves the default subnet, the default VPC's groups ... before it authorizes). The network is
+ * written to the store only once authorization allowed the request (common.ts requireAll).
  */
 function withDefaults(operation: AnyOperation): AnyOperation {
   return {
     ...operation,
-    async handle(input, ctx) {
-      const state = ctx.app.ec2;
-      state.ensureDefaults(ctx.app.accountId, ctx.app.region, ctx.request.time);
-      try {
-        const result = await operation.handle(input, ctx);
-        state.keepDefaults();
-        return result;
-      } catch (error) {
-        if (!isAwsError(error) || error.code !== 'AccessDenied') state.keepDefaults();
-        throw error;
-      }
+    handle(input, ctx) {
+      ctx.app.ec2.ensureDefaults(ctx.app.accountId, ctx.app.region, ctx.request.time);
+      return operation.handle(input, ctx);
     },
   };
 }

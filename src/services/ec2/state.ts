@@ -15,7 +15,7 @@
  * address is disassociated as it settles, as on AWS.
  */
 import { RecordTable, type TableChange } from '../../store/record-table.js';
-import type { RecordChange, Store, StoredRecord } from '../../store/store.js';
+import type { RecordChange, Store } from '../../store/store.js';
 import { AddressesByInterface } from './addresses-by-interface.js';
 import { createDefaultNetwork } from './network.js';
 import { Ec2Ids } from './ids.js';
@@ -51,42 +51,6 @@ function transitionDelayFromEnv(): number {
   return Number.isFinite(value) && value >= 0 ? value : 0;
 }
 
-/**
- * The store as EC2's tables write to it, with changes held back (a default network no request has
- * kept yet) that go first into the next write, in the same atomic write.
- */
-class HeldWrites implements Store {
-  private held: RecordChange[] = [];
-
-  constructor(private readonly store: Store) {}
-
-  hold(changes: readonly RecordChange[]): void {
-    this.held.push(...changes);
-  }
-
-  /** Writes the held changes, if any. */
-  flush(): void {
-    if (this.held.length > 0) this.write([]);
-  }
-
-  write(changes: readonly RecordChange[]): void {
-    this.store.write(this.held.length > 0 ? [...this.held, ...changes] : changes);
-    this.held = [];
-  }
-
-  loadAll(kind: string): StoredRecord[] {
-    return this.store.loadAll(kind);
-  }
-
-  onChange(listener: (changes: readonly RecordChange[]) => void): void {
-    this.store.onChange(listener);
-  }
-
-  close(): void {
-    this.store.close();
-  }
-}
-
 export class Ec2State {
   readonly instances: RecordTable<InstanceRecord>;
   readonly vpcs: RecordTable<VpcRecord>;
@@ -105,10 +69,10 @@ export class Ec2State {
   /** how long pending, stopping and shutting-down (and a NAT gateway's pending and deleting) last, in ms */
   transitionDelayMs = transitionDelayFromEnv();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly store: HeldWrites;
+  /** The default network's records, made in memory and not yet written (see ensureDefaults). */
+  private pendingDefaults: RecordChange[] = [];
 
-  constructor(store: Store) {
-    this.store = new HeldWrites(store);
+  constructor(private readonly store: Store) {
     this.instances = new RecordTable(this.store, 'ec2-instance', (row) => row.instanceId);
     this.vpcs = new RecordTable(this.store, 'ec2-vpc', (row) => row.vpcId);
     this.subnets = new RecordTable(this.store, 'ec2-subnet', (row) => row.subnetId);
@@ -132,21 +96,23 @@ export class Ec2State {
 
   /**
    * The default network of `region` (VPC, a subnet per zone, gateway, routes, group), made at the
-   * first call. It is made in memory and held back from the store until `keepDefaults` or the next
-   * write of EC2's records: a request refused by authorization leaves the store as it was, and the
-   * next request finds the same network.
+   * first call. It is made in memory and written to the store by `keepDefaults`, which EC2's
+   * authorization (common.ts requireAll) calls once a request is allowed: a request refused by
+   * authorization leaves the store as it was, and the next request finds the same network.
    */
   ensureDefaults(accountId: string, region: string, time: Date): void {
     if (this.regionDefaults.get(region)) return;
     const { vpcId, writes } = createDefaultNetwork(this, accountId, region);
     const all = [...writes, tableWrite(this.regionDefaults, [{ put: { region, defaultVpcId: vpcId, createdAt: time.toISOString() } }])];
-    this.store.hold(all.flatMap((write) => write.records));
+    for (const write of all) this.pendingDefaults.push(...write.records);
     for (const write of all) write.apply();
   }
 
-  /** Writes the default network `ensureDefaults` made, if it is still held back. */
+  /** Writes the default network `ensureDefaults` made, if it is not written yet. */
   keepDefaults(): void {
-    this.store.flush();
+    if (this.pendingDefaults.length === 0) return;
+    this.store.write(this.pendingDefaults);
+    this.pendingDefaults = [];
   }
 
   /** Moves an instance out of pending / stopping / shutting-down after the transition delay. */
