@@ -6,7 +6,7 @@
  * DeletionPolicy Retain keeping a resource when its stack is deleted.
  */
 import {
-  CreateStackCommand, DeleteStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand, type CloudFormationClient,
+  CreateStackCommand, DeleteStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand, UpdateStackCommand, type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
@@ -145,6 +145,15 @@ Outputs:
     await cfn.send(new DeleteStackCommand({ StackName: 'placeholders' }));
     assert.equal((await settledStack(cfn, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
     assert.equal(server.app.cloudformation.parameters.get(parameterName), undefined);
+  });
+
+  it('follow the stack\'s tags: an UpdateStack that adds iamd:placeholders=true records them', async () => {
+    const first = await createStack(cfn, { StackName: 'placeholders-later', TemplateBody: 'Resources:\n  Topic: {Type: AWS::SSM::Parameter, Properties: {Type: String, Value: first}}\n' });
+    assert.equal(first.StackStatus, 'CREATE_COMPLETE');
+    await cfn.send(new UpdateStackCommand({ StackName: 'placeholders-later', TemplateBody: TEMPLATE, Tags: [{ Key: 'iamd:placeholders', Value: 'true' }] }));
+    const updated = await settledStack(cfn, 'placeholders-later');
+    assert.equal(updated.StackStatus, 'UPDATE_COMPLETE');
+    assert.match((await physicalIds('placeholders-later')).Queue!, /^placeholders-later-Queue-[A-Z0-9]{12}$/);
   });
 });
 

@@ -95,8 +95,6 @@ export interface StackRecord {
   resources: Record<string, StackResourceRecord>;
   /** export names this stack imports with Fn::ImportValue */
   imports: string[];
-  /** unimplemented resource types are recorded as placeholders instead of failing the stack */
-  placeholders: boolean;
 }
 
 export interface StackEventRecord {

@@ -11,6 +11,7 @@
 import type { App } from '../../../server/app.js';
 import { isAwsError } from '../../../protocol/aws-error.js';
 import type { PreparedTemplate } from '../operations/prepare-template.js';
+import { recordsPlaceholders } from '../providers/registry.js';
 import { evaluationContext } from '../runner/evaluation.js';
 import { parseTemplate, TemplateError } from '../template/index.js';
 import type { StackRecord } from '../types.js';
@@ -60,7 +61,7 @@ export function computeChangeSet(app: App, changeSetId: string, prepared: Prepar
       next: prepared,
       nextParameters: prepared.stackParameters,
       context: evaluationContext(app, () => stack, prepared),
-      placeholders: stack.placeholders,
+      placeholders: recordsPlaceholders(stack.tags),
     });
     const obsolete = app.cloudformation.changeSets.get(changeSetId)?.executionStatus === 'OBSOLETE';
     update(app, changeSetId, { status: 'CREATE_COMPLETE', changes, executionStatus: obsolete ? 'OBSOLETE' : 'AVAILABLE' });

@@ -25,8 +25,8 @@ import { stackArn } from '../runner/names.js';
 import { StackOperation } from '../runner/stack-operation.js';
 import type { StackRecord } from '../types.js';
 import { changeSetInput, type ChangeSetInput } from './change-set-input.js';
-import { requestTagKeys, resourceTypesOf } from './common.js';
-import { PLACEHOLDERS_TAG } from './create-stack.js';
+import { requestTagKeys } from '../../iam/tags.js';
+import { resourceTypesOf } from './common.js';
 import { templateText } from './input.js';
 import { prepareTemplate, type PreparedTemplate } from './prepare-template.js';
 import { findStack, stackAuthorization } from './stacks.js';
@@ -50,7 +50,6 @@ function reviewStack(ctx: OperationContext, input: ChangeSetInput, body: string)
     outputs: [],
     resources: {},
     imports: [],
-    placeholders: (input.tags ?? []).some((tag) => tag.Key === PLACEHOLDERS_TAG && tag.Value === 'true'),
   };
 }
 

@@ -20,11 +20,11 @@ import type { OnFailure, StackRecord } from '../types.js';
 import { capabilitiesOf, newStackName, notificationArnsOf, parametersOf, tagsOf, templateSource, templateText, type TemplateSource } from './input.js';
 import { prepareTemplate } from './prepare-template.js';
 import { cfnAction, findStack } from './stacks.js';
-import { requestTagKeys, resourceTypesOf } from './common.js';
+import { requestTagKeys } from '../../iam/tags.js';
+import { resourceTypesOf } from './common.js';
 import { startCreate } from './stack-starts.js';
 
 const ON_FAILURE: readonly OnFailure[] = ['DO_NOTHING', 'ROLLBACK', 'DELETE'];
-export const PLACEHOLDERS_TAG = 'iamd:placeholders';
 
 interface CreateStackInput {
   stackName: string;
@@ -86,7 +86,6 @@ export const CreateStack = operation<CreateStackInput>({
       outputs: [],
       resources: {},
       imports: [],
-      placeholders: input.tags.some((tag) => tag.Key === PLACEHOLDERS_TAG && tag.Value === 'true'),
     };
     const timeout = input.query.integer('TimeoutInMinutes', { min: 1 });
     if (timeout !== undefined) stack.timeoutInMinutes = timeout;

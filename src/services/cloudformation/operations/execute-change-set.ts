@@ -17,7 +17,6 @@ import type { ChangeSetRecord } from '../change-sets/types.js';
 import { invalidChangeSetStatus } from '../errors.js';
 import type { StackRecord } from '../types.js';
 import { changeSetNameOrArn } from './change-set-input.js';
-import { PLACEHOLDERS_TAG } from './create-stack.js';
 import { stackNameOrId } from './input.js';
 import { prepareTemplate } from './prepare-template.js';
 import { startCreate, startUpdate, type StartOptions } from './stack-starts.js';
@@ -68,7 +67,6 @@ function execute(ctx: OperationContext, changeSet: ChangeSetRecord, stack: Stack
     description: prepared.template.description,
     onFailure,
     disableRollback: onFailure === 'DO_NOTHING',
-    placeholders: changeSet.tags.some((tag) => tag.Key === PLACEHOLDERS_TAG && tag.Value === 'true'),
   }, prepared, options);
 }
 

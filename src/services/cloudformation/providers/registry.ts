@@ -4,6 +4,7 @@
  * placeholders option (tag iamd:placeholders=true), which records such resources as placeholders:
  * a generated physical id, no real resource, and every Fn::GetAtt answering that id.
  */
+import type { Tag } from '../../../directory/types.js';
 import type { ResourceProvider } from './provider.js';
 import { provider } from './provider.js';
 import { iamAccessKey } from './iam-access-key.js';
@@ -45,6 +46,14 @@ export function providerFor(type: string): ResourceProvider | undefined {
 
 export function implementedTypes(): string[] {
   return [...BY_TYPE.keys()].sort();
+}
+
+/** The tag that turns the placeholders option on. */
+export const PLACEHOLDERS_TAG = 'iamd:placeholders';
+
+/** Whether a stack with these tags records unimplemented types as placeholders (read from its tags, so UpdateStack can change it). */
+export function recordsPlaceholders(tags: readonly Tag[]): boolean {
+  return tags.some((tag) => tag.Key === PLACEHOLDERS_TAG && tag.Value === 'true');
 }
 
 /** Stands in for a resource of a type iamd does not implement (the placeholders option). */

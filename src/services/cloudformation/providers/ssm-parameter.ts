@@ -41,7 +41,8 @@ async function write(ctx: ProviderContext, name: string, properties: Properties,
     });
     return { Version: record.version, Tier: record.tier };
   });
-  // Value is read from the store when asked for (secretAttribute), so the stack record keeps no copy and events show ****.
+  // Value is an attribute read from the store when asked for (secretAttribute): the resource's attributes keep no copy and events show ****.
+  // (The resolved properties, Value included, are kept with the stack for its next update, never shown.)
   return { physicalId: name, attributes: { Type: type } };
 }
 

@@ -12,7 +12,7 @@
  */
 import { changedProperties, validateProperties, type Properties } from '../providers/properties.js';
 import type { ProvisionedResource, ResourceProvider } from '../providers/provider.js';
-import { implementedTypes, placeholderProvider, providerFor } from '../providers/registry.js';
+import { implementedTypes, placeholderProvider, providerFor, recordsPlaceholders } from '../providers/registry.js';
 import type { ResourceDeclaration } from '../template/index.js';
 import type { StackResourceRecord } from '../types.js';
 import { failureReason } from './failure-reason.js';
@@ -26,7 +26,7 @@ class PlainFailure extends Error {}
 function providerOf(run: StackRun, type: string): { provider: ResourceProvider; placeholder: boolean } {
   const provider = providerFor(type);
   if (provider) return { provider, placeholder: false };
-  if (run.op.stack.placeholders) return { provider: placeholderProvider(type), placeholder: true };
+  if (recordsPlaceholders(run.op.stack.tags)) return { provider: placeholderProvider(type), placeholder: true };
   throw new PlainFailure(
     `iamd does not implement resource type ${type}. Implemented types: ${implementedTypes().join(', ')}. ` +
     'Create the stack with the tag iamd:placeholders=true to record such resources as placeholders.',
