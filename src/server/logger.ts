@@ -26,7 +26,7 @@ const BUFFER_BYTES = 64 * 1024;
  * (no object spread), and the timestamp is formatted once per millisecond.
  */
 export function jsonLogger(level: LogLevel, write: (bytes: Uint8Array) => void = (bytes) => process.stderr.write(bytes)): Logger & { flush(): void } {
-  let buffer = Buffer.allocUnsafeSlow(BUFFER_BYTES);
+  const buffer = Buffer.allocUnsafeSlow(BUFFER_BYTES);
   let used = 0;
   let timer: NodeJS.Timeout | undefined;
   let stampedAt = -1;
@@ -35,9 +35,9 @@ export function jsonLogger(level: LogLevel, write: (bytes: Uint8Array) => void =
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (used === 0) return;
-    // The written bytes are handed over, not reused: a write that completes later still has them.
-    const bytes = buffer.subarray(0, used);
-    buffer = Buffer.allocUnsafeSlow(BUFFER_BYTES);
+    // A copy of what is written (as long as the lines are), so that a write that completes later
+    // keeps its bytes while the buffer takes the next lines.
+    const bytes = Buffer.from(buffer.subarray(0, used));
     used = 0;
     write(bytes);
   };
