@@ -19,7 +19,7 @@ import { buildAuditEvent } from '../src/audit/record-builder.js';
 import { openTrailDatabase, SqliteTrailStore } from '../src/audit/sqlite-trail-store.js';
 import type { Caller } from '../src/auth/caller.js';
 import { benchSession } from './fixtures.js';
-import { load, ROOT, signedCallerIdentity, startProcess, WARM_UP_SECONDS } from './http.js';
+import { load, PAIRS, ROOT, signedCallerIdentity, startProcess, WARM_UP_SECONDS } from './http.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { cpuBetween, threadCpu, type CpuSplit } from './thread-cpu.js';
 import type { BenchLine } from './types.js';
@@ -126,14 +126,14 @@ export async function run(): Promise<BenchLine[]> {
     await load({ ...common, seconds: WARM_UP_SECONDS, url: `${off.url}/`, ...offRequest });
     type Measured = Awaited<ReturnType<typeof measured>>;
     const pairs: Array<{ on: Measured; off: Measured; ratio: number }> = [];
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < PAIRS; round++) {
       const offResult = await measured(off.child.pid!, { ...common, url: `${off.url}/`, ...offRequest });
       const onResult = await measured(on.child.pid!, { ...common, url: `${on.url}/`, ...onRequest });
       if (onResult.result.errors + offResult.result.errors > 0) throw new Error('unexpected status during the audit benchmark');
       pairs.push({ on: onResult, off: offResult, ratio: onResult.result.perSecond / offResult.result.perSecond });
     }
     pairs.sort((a, b) => a.ratio - b.ratio);
-    const median = pairs[1]!;
+    const median = pairs[Math.floor(PAIRS / 2)]!;
     on.child.kill('SIGTERM');
     await new Promise((resolve) => on.child.once('exit', resolve));
     const db = new Database(join(onDir, 'audit.sqlite'), { readonly: true });
@@ -145,7 +145,7 @@ export async function run(): Promise<BenchLine[]> {
         note: `p99 ${median.on.result.p99ms.toFixed(2)} ms; ${recorded.toLocaleString('en-US')} records stored${describeCpu(median.on.cpu, 'writer thread')}`,
       },
       { name: 'iamd GetCallerIdentity, audit trail off', value: median.off.result.perSecond, unit: 'req/s', note: `p99 ${median.off.result.p99ms.toFixed(2)} ms${describeCpu(median.off.cpu, 'busiest other thread')}` },
-      { name: 'audit on / off (median of 3 pairs)', value: median.ratio, unit: 'ratio', note: `pairs ${pairs.map((pair) => pair.ratio.toFixed(2)).join(', ')}` },
+      { name: `audit on / off (median of ${PAIRS} pairs)`, value: median.ratio, unit: 'ratio', note: `pairs ${pairs.map((pair) => pair.ratio.toFixed(2)).join(', ')}` },
     ];
     const cpuPairs = pairs.filter((pair) => pair.on.cpu && pair.off.cpu);
     if (cpuPairs.length > 0) {

@@ -53,7 +53,9 @@ export function renderSignIn(main: HTMLElement, options: SignInOptions): void {
       button.disabled = true;
       status.replaceChildren(h('p', { class: 'loading' }, 'Checking the credentials…'));
       const credentials = { accessKeyId: accessKey.value.trim(), secretAccessKey: secret.value.trim(), sessionToken: token.value.trim() };
+      // Neither secret stays in the form (a failed sign-in asks for both again).
       secret.value = '';
+      token.value = '';
       try {
         await startSession(credentials, await serverRegion(), new Date());
         const identity = await getCallerIdentity();

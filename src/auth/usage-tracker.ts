@@ -51,8 +51,9 @@ export class UsageTracker {
 
   /** Records an authenticated call: the long-term key it was signed with, or the role of its session (root's is not kept). */
   recordCall(caller: Caller, time: Date, service: string, region: string): void {
-    if (caller.kind === 'user') this.touchAccessKey(caller.accessKeyId, { time: time.toISOString(), service, region });
-    else if (caller.session?.principal.type === 'AssumedRole') this.touchRole(caller.session.principal.roleId, { time: time.toISOString(), service, region });
+    const usage = (): Usage => ({ time: time.toISOString(), service, region });
+    if (caller.kind === 'user') this.touchAccessKey(caller.accessKeyId, usage());
+    else if (caller.session?.principal.type === 'AssumedRole') this.touchRole(caller.session.principal.roleId, usage());
   }
 
   /** Writes what changed since the last flush. */
