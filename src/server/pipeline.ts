@@ -80,7 +80,7 @@ export async function handleRequest(app: App, request: IncomingRequest): Promise
     const rest = input instanceof RestInput;
     // S3 signs the payload hash its x-amz-content-sha256 names (a presigned URL signs none); every other service the body's.
     const payloadHash = rest
-      ? (header(request, 'x-amz-content-sha256') ?? (signature.form === 'query' ? 'UNSIGNED-PAYLOAD' : ''))
+      ? (input.header('x-amz-content-sha256') ?? (signature.form === 'query' ? 'UNSIGNED-PAYLOAD' : ''))
       : sha256Hex(request.body);
     const { caller, secretAccessKey } = authenticateRequest(app, { request: signed, signature, payloadHash, normalizePath: !rest, protocol: service.protocol.family });
     outcome.caller = caller;

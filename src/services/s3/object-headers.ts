@@ -8,6 +8,7 @@ import type { RestInput } from '../../protocol/rest-input.js';
 import { S3Error } from '../../protocol/rest-xml.js';
 import { parseHttpDate } from '../../sigv4/amz-date.js';
 import { invalidArgument } from './errors.js';
+import { storedContentEncoding } from './payload/index.js';
 import type { ChecksumAlgorithm, ChecksumSet, ObjectMetadata, ObjectRecord, S3Tag } from './storage/types.js';
 import { CHECKSUM_ALGORITHMS } from './storage/types.js';
 
@@ -42,12 +43,6 @@ export function validTags(tags: S3Tag[]): S3Tag[] {
     seen.add(tag.Key);
   }
   return tags;
-}
-
-/** Content-Encoding without the transport's `aws-chunked`, which is not part of the object. */
-function storedContentEncoding(value: string): string | undefined {
-  const kept = value.split(',').map((part) => part.trim()).filter((part) => part !== '' && part.toLowerCase() !== 'aws-chunked');
-  return kept.length === 0 ? undefined : kept.join(',');
 }
 
 /** What the request's headers say of the object, without its ETag and checksums (computed as it streams). */
