@@ -6,7 +6,7 @@
 import type { App } from '../../../server/app.js';
 import { outputValues, TemplateError } from '../template/index.js';
 import type { StackOutput, StackRecord } from '../types.js';
-import { evaluationContext } from './evaluation.js';
+import { evaluationContext, findExport } from './evaluation.js';
 import type { StackRun } from './stack-run.js';
 
 /** The live stacks (other than `stackId`) that import `exportName`. */
@@ -31,9 +31,9 @@ export function evaluateOutputs(run: StackRun, previous: readonly StackOutput[])
   const stackId = op.stack.stackId;
   for (const output of outputs) {
     if (output.exportName === undefined) continue;
-    const other = app.cloudformation.stacks.list().find((stack) => stack.stackId !== stackId && stack.status !== 'DELETE_COMPLETE'
-      && stack.outputs.some((candidate) => candidate.exportName === output.exportName));
-    if (other) throw new TemplateError(`Export with name ${output.exportName} is already exported by stack ${other.stackName}`);
+    // Export names are unique, so the stack findExport finds is the only one exporting it.
+    const other = findExport(app, output.exportName)?.stack;
+    if (other && other.stackId !== stackId) throw new TemplateError(`Export with name ${output.exportName} is already exported by stack ${other.stackName}`);
   }
   for (const old of previous) {
     if (old.exportName === undefined) continue;
