@@ -18,7 +18,7 @@ import { isoSeconds } from '../domain/clock.js';
 import type { App } from '../server/app.js';
 import type { InstanceRecord } from '../services/ec2/types.js';
 import { cidrBlocksOf } from '../services/ec2/vpc-cidr-blocks.js';
-import { addressOfInterface, publicDnsNameIn } from '../services/ec2/public-addresses.js';
+import { instancePublicAddress } from '../services/ec2/public-addresses.js';
 import { credentialDocument, infoDocument, profileState, type CredentialTiming, type ProfileState, type RoleDelivery } from './credentials.js';
 import { imdsJson } from './json.js';
 
@@ -56,11 +56,6 @@ export function versionRoot(request: MetadataRequest): MetadataNode {
   });
 }
 
-/** The instance's Elastic IP address and its public host name ('' without DNS host names), if one is associated. */
-function publicAddress(app: App, instance: InstanceRecord): { ip: string; hostname: string } | undefined {
-  const address = addressOfInterface(app.ec2, instance.networkInterfaceId);
-  return address ? { ip: address.publicIp, hostname: publicDnsNameIn(app.ec2, instance.vpcId, address.publicIp, app.region) } : undefined;
-}
 
 function publicEntries(address: { ip: string; hostname: string } | undefined, ipName: string): Array<readonly [string, MetadataNode]> {
   if (!address) return [];
@@ -71,7 +66,7 @@ function metaData(request: MetadataRequest): MetadataNode {
   return dir(() => {
     const { app, instance } = request;
     const iam = iamTree(request);
-    const address = publicAddress(app, instance);
+    const address = instancePublicAddress(app.ec2, app.region, instance);
     const entries: Array<readonly [string, MetadataNode]> = [
       ['ami-id', text(instance.imageId)],
       ['ami-launch-index', text(String(instance.amiLaunchIndex))],
@@ -120,7 +115,7 @@ function networkInterface(app: App, instance: InstanceRecord): MetadataNode {
     const subnet = app.ec2.subnets.get(instance.subnetId);
     const vpc = app.ec2.vpcs.get(instance.vpcId);
     const vpcCidrs = vpc ? cidrBlocksOf(vpc) : [];
-    const address = publicAddress(app, instance);
+    const address = instancePublicAddress(app.ec2, app.region, instance);
     const entries: Array<readonly [string, MetadataNode]> = [
       ['device-number', text('0')],
       ['interface-id', text(instance.networkInterfaceId)],

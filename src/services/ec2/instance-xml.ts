@@ -11,7 +11,7 @@ import type { OperationContext } from '../service.js';
 import { tagsXml } from './common.js';
 import { findPublicImage } from './image-catalog.js';
 import { derivedId } from './ids.js';
-import { addressOfInterface, publicDnsNameIn } from './public-addresses.js';
+import { instancePublicAddress } from './public-addresses.js';
 import { INSTANCE_STATE_CODES, type InstanceRecord, type InstanceStateName, type MetadataOptions, type ProfileAssociation } from './types.js';
 
 export function stateXml(state: InstanceStateName): XmlObject {
@@ -52,9 +52,8 @@ function groupSetXml(ctx: OperationContext, groupIds: readonly string[]): XmlObj
 
 /** The instance's public address (its Elastic IP address) and public host name, or undefined. */
 export function publicAddressOf(ctx: OperationContext, instance: InstanceRecord): { publicIp: string; publicDnsName: string } | undefined {
-  const address = instance.state === 'terminated' ? undefined : addressOfInterface(ctx.app.ec2, instance.networkInterfaceId);
-  if (!address) return undefined;
-  return { publicIp: address.publicIp, publicDnsName: publicDnsNameIn(ctx.app.ec2, instance.vpcId, address.publicIp, ctx.app.region) };
+  const address = instance.state === 'terminated' ? undefined : instancePublicAddress(ctx.app.ec2, ctx.app.region, instance);
+  return address ? { publicIp: address.ip, publicDnsName: address.hostname } : undefined;
 }
 
 export function instanceXml(ctx: OperationContext, instance: InstanceRecord): XmlObject {

@@ -7,7 +7,7 @@
  */
 import { formatIpv4, parseCidr, parseIpv4 } from './cidr.js';
 import { tableWrite, type Ec2State, type TableWrite } from './state.js';
-import type { AddressRecord } from './types.js';
+import type { AddressRecord, InstanceRecord } from './types.js';
 
 const POOLS = ['198.51.100.0/24', '203.0.113.0/24'].map((text) => parseCidr(text)!);
 
@@ -57,4 +57,10 @@ export function hasMappedAddresses(state: Ec2State, vpcId: string): boolean {
     if (association.natGatewayId !== undefined) return state.natGateways.get(association.natGatewayId)?.vpcId === vpcId;
     return association.instanceId !== undefined && state.instances.get(association.instanceId)?.vpcId === vpcId;
   });
+}
+
+/** An instance's public address (its interface's Elastic IP address) and public host name ('' without DNS host names), if any. */
+export function instancePublicAddress(state: Ec2State, region: string, instance: InstanceRecord): { ip: string; hostname: string } | undefined {
+  const address = addressOfInterface(state, instance.networkInterfaceId);
+  return address ? { ip: address.publicIp, hostname: publicDnsNameIn(state, instance.vpcId, address.publicIp, region) } : undefined;
 }
