@@ -18,7 +18,7 @@ import {
   networkInterfaceNotFound,
 } from './errors.js';
 import { Ec2Input } from './input.js';
-import { findAddress, findAddressByPublicIp, findInstance, isVisible } from './lookups.js';
+import { findAddress, findAddressByPublicIp, findInstance, internetGatewayOf, isVisible } from './lookups.js';
 import { withoutAssociation } from './public-addresses.js';
 import { tableWrite } from './state.js';
 import type { AddressRecord, InstanceRecord } from './types.js';
@@ -56,7 +56,7 @@ function checkTarget(ctx: OperationContext, instance: InstanceRecord, privateIp:
   if (privateIp !== undefined && privateIp !== instance.privateIpAddress) {
     throw invalidParameterValue(`The specified private IP address ${privateIp} is not assigned to network interface ${instance.networkInterfaceId}.`);
   }
-  const attached = ctx.app.ec2.internetGateways.list().some((gateway) => gateway.attachments.some((attachment) => attachment.vpcId === instance.vpcId));
+  const attached = internetGatewayOf(ctx.app.ec2, instance.vpcId) !== undefined;
   if (!attached) throw gatewayNotAttached(instance.vpcId);
 }
 

@@ -9,7 +9,7 @@ import { operation, type Authorization, type OperationContext, type OperationMap
 import { byKey, describeAuthorization, ec2Action, ec2Arn, requestTagKeys, requireAll, resourceTagKeys, tagOnCreateAuthorization, tagsXml } from './common.js';
 import { dependencyViolation } from './errors.js';
 import { applyFilters, Ec2Input, filtersOf, pageRequest, paginate, tagSpecificationsOf, type FilterFields } from './input.js';
-import { findInternetGateway, findVpc } from './lookups.js';
+import { findInternetGateway, findVpc, internetGatewayOf } from './lookups.js';
 import { hasMappedAddresses } from './public-addresses.js';
 import { tableWrite } from './state.js';
 import type { InternetGatewayRecord } from './types.js';
@@ -71,7 +71,7 @@ const AttachInternetGateway = operation<Ec2Input>({
     const { gateway, vpc } = gatewayAndVpc(ctx, input, 'AttachInternetGateway');
     const attached = gateway.attachments[0];
     if (attached) throw new AwsError('Resource.AlreadyAssociated', `resource ${gateway.internetGatewayId} is already attached to network ${attached.vpcId}`, 400);
-    const other = ctx.app.ec2.internetGateways.list().find((candidate) => candidate.attachments.some((attachment) => attachment.vpcId === vpc.vpcId));
+    const other = internetGatewayOf(ctx.app.ec2, vpc.vpcId);
     if (other) throw new AwsError('Resource.AlreadyAssociated', `Network ${vpc.vpcId} already has an internet gateway attached`, 400);
     const state = ctx.app.ec2;
     state.commit([

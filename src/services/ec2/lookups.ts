@@ -3,6 +3,7 @@
  * `Invalid...ID.Malformed`, an unknown one `Invalid...ID.NotFound` naming every missing id.
  */
 import type { OperationContext } from '../service.js';
+import type { Ec2State } from './state.js';
 import {
   addressNotFound, allocationNotFound, groupNameNotFound, groupNotFound, imageNotFound, instanceNotFound, internetGatewayNotFound, malformedId,
   natGatewayNotFound, routeTableNotFound, subnetNotFound, vpcEndpointNotFound, vpcNotFound,
@@ -138,4 +139,9 @@ export function findNatGateway(ctx: OperationContext, id: string): NatGatewayRec
   const gateway = ctx.app.ec2.natGateways.get(id);
   if (!gateway || !isNatGatewayVisible(gateway, ctx.request.time)) throw natGatewayNotFound(id);
   return gateway;
+}
+
+/** The internet gateway attached to a VPC, if any (a VPC has one at most). */
+export function internetGatewayOf(state: Ec2State, vpcId: string): InternetGatewayRecord | undefined {
+  return state.internetGateways.list().find((gateway) => gateway.attachments.some((attachment) => attachment.vpcId === vpcId));
 }

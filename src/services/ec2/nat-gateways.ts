@@ -12,7 +12,7 @@ import { operation, type Authorization, type OperationContext, type OperationMap
 import { byKey, describeAuthorization, ec2Action, ec2Arn, requestTagKeys, requireAll, resourceTagKeys, tagOnCreateAuthorization, tagsXml } from './common.js';
 import { invalidParameterCombination, invalidParameterValue, missingParameter, unknownParameterValue } from './errors.js';
 import { applyFilters, Ec2Input, filtersOf, pageRequest, paginate, tagSpecificationsOf, type FilterFields } from './input.js';
-import { findNatGateway, findSubnet } from './lookups.js';
+import { findNatGateway, findSubnet, internetGatewayOf } from './lookups.js';
 import { isNatGatewayVisible } from './nat-gateway-states.js';
 import { addressBook, allocatePrivateIp, claimPrivateIp } from './private-ips.js';
 import { tableWrite } from './state.js';
@@ -63,7 +63,7 @@ const failure = (code: string, message: string): NatGatewayFailure => ({ code, m
 
 /** Why a public gateway would fail (AWS's failure codes and messages), or undefined when it can come up. */
 function publicGatewayFailure(ctx: OperationContext, subnet: SubnetRecord, allocationId: string, address: AddressRecord | undefined): NatGatewayFailure | undefined {
-  const attached = ctx.app.ec2.internetGateways.list().some((gateway) => gateway.attachments.some((attachment) => attachment.vpcId === subnet.vpcId));
+  const attached = internetGatewayOf(ctx.app.ec2, subnet.vpcId) !== undefined;
   if (!attached) return failure('Gateway.NotAttached', `Network ${subnet.vpcId} has no Internet gateway attached`);
   if (!address) return failure('InvalidAllocationID.NotFound', `Elastic IP address ${allocationId} could not be associated with this NAT gateway`);
   if (address.association) return failure('Resource.AlreadyAssociated', `Elastic IP address ${allocationId} is already associated`);

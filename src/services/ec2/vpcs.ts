@@ -9,7 +9,7 @@ import { operation, type OperationContext, type OperationMap } from '../service.
 import { byKey, describeAuthorization, ec2Action, ec2Arn, requestTagKeys, requireAll, resourceTagKeys, tagOnCreateAuthorization, tagsXml } from './common.js';
 import { dependencyViolation, invalidParameterCombination, invalidParameterValue, missingParameter } from './errors.js';
 import { applyFilters, Ec2Input, filtersOf, pageRequest, paginate, tagSpecificationsOf, type FilterFields } from './input.js';
-import { findVpc } from './lookups.js';
+import { findVpc, internetGatewayOf } from './lookups.js';
 import { defaultSecurityGroup, mainRouteTable, newVpc } from './network.js';
 import { tableWrite } from './state.js';
 import type { VpcRecord } from './types.js';
@@ -95,7 +95,7 @@ function hasDependencies(ctx: OperationContext, vpcId: string): boolean {
   const ec2 = ctx.app.ec2;
   return ec2.subnets.list().some((subnet) => subnet.vpcId === vpcId)
     || ec2.instances.list().some((instance) => instance.vpcId === vpcId && instance.state !== 'terminated')
-    || ec2.internetGateways.list().some((gateway) => gateway.attachments.some((attachment) => attachment.vpcId === vpcId))
+    || internetGatewayOf(ec2, vpcId) !== undefined
     || ec2.securityGroups.list().some((group) => group.vpcId === vpcId && group.groupName !== 'default')
     || ec2.routeTables.list().some((table) => table.vpcId === vpcId && !table.associations.some((association) => association.main))
     || ec2.vpcEndpoints.list().some((endpoint) => endpoint.vpcId === vpcId)
