@@ -4,7 +4,7 @@
  * alternately in pairs by the same load generator, with each server's CPU per request by thread
  * (thread-cpu.ts: steadier than requests per second on a shared machine); plus, in process, the CPU
  * one record costs on the request thread (building and packing it, handing it over) and in the
- * writer thread (receiving it, making its JSON, storing it), in a new trail and one of 200,000.
+ * writer thread (receiving it, storing it), in a new trail and one of 200,000.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,7 +48,7 @@ function recordCost(): BenchLine[] {
 
   // As in the server at 8,000 requests/s: every 50 ms the request thread hands over a batch of the
   // records it built and packed (AuditTrail.record), serialized once (held-batch.ts) and posted as bytes;
-  // the writer receives it, makes each record's JSON and lookup fields and inserts them, and commits
+  // the writer receives it, derives each record's lookup fields and inserts them (compact-record.ts), and commits
   // every 400 ms (trail-worker.ts), into a trail file that grows to 400,000 records.
   const batch = 400;
   const batchesPerCommit = 8;
@@ -86,7 +86,7 @@ function recordCost(): BenchLine[] {
     { name: 'audit record on the request thread', value: perRecord(request), unit: 'µs/record', note: 'build + pack + serialize + post; CPU' },
     {
       name: 'audit record in the writer thread', value: perRecord(receive + store[0]! + store[1]!), unit: 'µs/record',
-      note: `receive + JSON ${perRecord(receive).toFixed(2)} + SQLite ${perRecord(store[0]!, records / 2).toFixed(2)} (trail 0-200k) / ${perRecord(store[1]!, records / 2).toFixed(2)} (200k-400k); batches of ${batch}, a commit every ${batch * batchesPerCommit} records, synchronous=FULL; CPU`,
+      note: `receive + lookup fields ${perRecord(receive).toFixed(2)} + SQLite (compact record, indexes) ${perRecord(store[0]!, records / 2).toFixed(2)} (trail 0-200k) / ${perRecord(store[1]!, records / 2).toFixed(2)} (200k-400k); batches of ${batch}, a commit every ${batch * batchesPerCommit} records, synchronous=FULL; CPU`,
     },
   ];
 }

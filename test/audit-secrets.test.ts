@@ -95,9 +95,11 @@ it('keeps every secret out of the trail, the JSON-lines file and the log', async
   const db = new Database(server.trailFile, { readonly: true });
   const rows = db.prepare('SELECT * FROM audit_events').all() as Array<Record<string, unknown>>;
   const resources = db.prepare('SELECT * FROM audit_event_resources').all() as Array<Record<string, unknown>>;
+  const strings = db.prepare('SELECT * FROM audit_strings').all() as Array<Record<string, unknown>>;
   db.close();
+  assert.ok(strings.length > 0, 'identities and user agents are kept in audit_strings');
   assert.ok(rows.length >= 15, `expected the calls to be recorded, found ${rows.length}`);
-  const stored = JSON.stringify(rows) + JSON.stringify(resources);
+  const stored = JSON.stringify(rows) + JSON.stringify(resources) + JSON.stringify(strings);
   const jsonLines = readFileSync(logFile, 'utf8');
   assert.equal(jsonLines.trim().split('\n').length, rows.length, 'the JSON-lines file has one line per record');
   const logged = logLines.join('');

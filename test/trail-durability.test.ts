@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SqliteTrailStore } from '../src/audit/sqlite-trail-store.js';
 import { startServerProcess, type ServerProcess } from './helpers/process.js';
 import { lookup } from './helpers/trail.js';
 
@@ -37,8 +38,8 @@ function storedRequestIds(dataDir: string): Set<string> {
   if (!existsSync(file)) return new Set();
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare('SELECT body FROM audit_events').all() as Array<{ body: string }>;
-    return new Set(rows.map((row) => (JSON.parse(row.body) as { requestID: string }).requestID));
+    const { events } = new SqliteTrailStore(db).lookup({ limit: 1_000_000 });
+    return new Set(events.map((event) => (JSON.parse(event.json) as { requestID: string }).requestID));
   } catch {
     return new Set();
   } finally {

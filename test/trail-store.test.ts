@@ -15,6 +15,7 @@ import type { CloudTrailEvent } from '../src/audit/cloudtrail-event.js';
 import { openAuditTrail, sqliteAuditTrail } from '../src/audit/index.js';
 import Database from 'better-sqlite3';
 import { openTrailDatabase, SqliteTrailStore } from '../src/audit/sqlite-trail-store.js';
+import { packedJson, packEvent } from '../src/audit/packed-event.js';
 import { MemoryTrailStore, trailEntry, type TrailEntry, type TrailPage, type TrailQuery, type TrailStore } from '../src/audit/trail-store.js';
 import { fixedClock } from '../src/domain/clock.js';
 import { serveConfig, UsageError } from '../src/server/config.js';
@@ -135,6 +136,82 @@ for (const [name, make] of stores) {
     });
   });
 }
+
+describe('the SQLite trail\'s compact records', () => {
+  const strings = (db: Database.Database): number => (db.prepare('SELECT COUNT(*) AS count FROM audit_strings').get() as { count: number }).count;
+  /** The sample, plus records with what the sample lacks: a TLS session, an error message, an eventTime with milliseconds, a long user agent. */
+  const varied = (): CloudTrailEvent[] => [
+    ...sample(),
+    event({ at: '2026-11-28T10:00:03Z', tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: 'localhost:4566' } }),
+    event({ at: '2026-11-28T10:00:03Z', errorCode: 'AccessDenied', errorMessage: 'User: arn:aws:iam::000000000000:user/alice is not authorized to perform: "iam:ListUsers" \u2028 é' }),
+    event({ at: '2026-11-28T10:00:03.250Z', userAgent: `aws-cli/2.9.19 ${'x'.repeat(900)}` }),
+  ];
+
+  it('reads back every record as the same JSON text the memory store makes of it', () => {
+    const items = varied();
+    const sqlite = new SqliteTrailStore(openTrailDatabase(':memory:'));
+    const memory = new MemoryTrailStore();
+    sqlite.append(items.map((item) => trailEntry(item)));
+    memory.append(items.map((item) => trailEntry(item)));
+    const texts = (store: TrailStore): string[] => store.lookup({ limit: 50 }).events.map((item) => item.json);
+    assert.deepEqual(texts(sqlite), texts(memory));
+    assert.deepEqual(new Set(texts(sqlite).map((text) => JSON.parse(text))), new Set(items.map((item) => JSON.parse(JSON.stringify(item)))));
+  });
+
+  it('keeps each identity and user agent once, and a record in much less than its JSON', () => {
+    const db = openTrailDatabase(':memory:');
+    const store = new SqliteTrailStore(db);
+    const items = varied();
+    store.append(items.map((item) => trailEntry(item)));
+    // identities: alice, the role session, root, the unknown caller; user agents: 'test' and the long one
+    assert.equal(strings(db), 6);
+    const stored = db.prepare('SELECT body FROM audit_events WHERE event_id = ?').get(items[2]!.eventID) as { body: string };
+    assert.ok(stored.body.length < JSON.stringify(items[2]).length / 2, stored.body);
+  });
+
+  it('still reads records stored whole by earlier versions, after its migration', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'iamd-trail-old-')), 'audit.sqlite');
+    const old = openTrailDatabase(file);
+    old.exec('DROP TABLE audit_strings; PRAGMA user_version = 2');
+    const earlier = event({ at: '2026-11-28T09:00:00Z', eventName: 'DeleteUser', eventSource: 'iam.amazonaws.com', readOnly: false });
+    const json = JSON.stringify(earlier);
+    old.prepare(`INSERT INTO audit_events (event_time, event_id, event_name, event_source, read_only, access_key_id, username, body)
+      VALUES (?, ?, 'DeleteUser', 'iam.amazonaws.com', 0, 'AKIAALICE', 'alice', ?)`).run(Date.parse(earlier.eventTime) / 1000, earlier.eventID, json);
+    old.close();
+    const store = new SqliteTrailStore(openTrailDatabase(file));
+    const later = event({ at: '2026-11-28T10:00:00Z' });
+    store.append([trailEntry(later)]);
+    const page = store.lookup({ attribute: { key: 'AccessKeyId', value: 'AKIAALICE' }, limit: 50 });
+    assert.deepEqual(page.events.map((item) => item.json), [packedJson(packEvent(later)), json]);
+    store.close();
+  });
+
+  it('retention deletes the strings no remaining record names, and keeps those still named', () => {
+    const db = openTrailDatabase(':memory:');
+    const store = new SqliteTrailStore(db);
+    const alice = event({ at: '2026-11-28T10:00:00Z', userAgent: 'old-agent' });
+    const session = event({ at: '2026-11-28T10:00:00Z', userIdentity: ROLE_SESSION });
+    const aliceLater = event({ at: '2026-11-28T11:00:00Z' });
+    store.append([alice, session, aliceLater].map((item) => trailEntry(item)));
+    assert.equal(strings(db), 4);
+    assert.equal(store.deleteBefore(Date.parse('2026-11-28T10:30:00Z') / 1000, 100), 2);
+    assert.equal(strings(db), 2, "the role session's identity and 'old-agent' are gone; alice's identity and 'test' remain");
+    assert.deepEqual(store.lookup({ limit: 50 }).events.map((item) => item.json), [packedJson(packEvent(aliceLater))]);
+    // a string deleted is stored again when a record names it again
+    store.append([trailEntry(event({ at: '2026-11-28T11:00:01Z', userIdentity: ROLE_SESSION }))]);
+    assert.equal(JSON.parse(store.lookup({ limit: 1 }).events[0]!.json).userIdentity.arn, ROLE_SESSION.arn);
+  });
+
+  it('forgets the string ids of a transaction rolled back', () => {
+    const store = new SqliteTrailStore(openTrailDatabase(':memory:'));
+    store.insert([trailEntry(event({ at: '2026-11-28T10:00:00Z', userIdentity: ROLE_SESSION }))]);
+    store.rollback();
+    const kept = event({ at: '2026-11-28T10:00:01Z', userIdentity: ROLE_SESSION });
+    store.insert([trailEntry(kept)]);
+    store.commit();
+    assert.deepEqual(store.lookup({ limit: 50 }).events.map((item) => item.json), [packedJson(packEvent(kept))]);
+  });
+});
 
 class RecordingStore extends MemoryTrailStore {
   appends = 0;

@@ -90,8 +90,8 @@ describe('a packed record', () => {
       eventTime: '2026-11-28T10:00:02Z', eventName: 'AssumeRole', requestParameters: { roleArn: 'arn:aws:iam::000000000000:role/web', roleSessionName: 's' },
       responseElements: { credentials: { accessKeyId: 'ASIANEW' }, assumedRoleUser: { arn: 'arn:aws:sts::000000000000:assumed-role/web/s' } },
     });
-    const entry = packedEntry(structuredClone(packEvent(item)));
-    assert.deepEqual({ ...entry, json: JSON.parse(entry.json) }, {
+    const { record: packed, ...entry } = packedEntry(structuredClone(packEvent(item)));
+    assert.deepEqual({ ...entry, json: JSON.parse(packedJson(packed)) }, {
       time: Date.parse('2026-11-28T10:00:02Z') / 1000, eventId: item.eventID, eventName: 'AssumeRole', eventSource: 'sts.amazonaws.com', readOnly: true,
       accessKeyId: 'ASIAEXAMPLE', username: 'i-0abc', json: JSON.parse(JSON.stringify(item)),
       resources: [

@@ -1,7 +1,8 @@
 /**
- * A record as the request thread hands it to the trail's writer thread, and the JSON the writer
- * makes of it: the text JSON.stringify writes for a record from the record builder (same members,
- * same order, undefined members left out), which is what is stored and copied to the JSON-lines file.
+ * A record as the request thread hands it to the trail's writer thread, and its JSON: the text
+ * JSON.stringify writes for a record from the record builder (same members, same order, undefined
+ * members left out), which lookups answer with and the JSON-lines file holds. The SQLite trail
+ * keeps a shorter form of the tuple (compact-record.ts) and writes the JSON when a lookup reads it.
  *
  * Why packed: the request thread is the server's bottleneck. Posting a record as an object costs it
  * a structured clone of every member name and nested object (about 1.0 µs a record, measured in
@@ -9,7 +10,7 @@
  * 1 KB role-session record). Packed, a record is a flat tuple of the event's members (no member
  * names to clone) whose userIdentity is already JSON: an identity is the same frozen object for
  * every call of a caller (user-identity.ts), so its JSON and lookup user name are made once and
- * kept with it. The writer then writes the record's JSON from the tuple, escaping each string as
+ * kept with it. packedJson writes the record's JSON from the tuple, escaping each string as
  * JSON.stringify does (about 1.2 µs with its lookup fields); strings that recur from one record to
  * the next (time to the second, source, operation, region, address, user agent) are escaped once
  * and kept in a small cache.
@@ -93,7 +94,7 @@ function member(name: string, value: unknown): string {
   return value === undefined ? '' : `,"${name}":${JSON.stringify(value)}`;
 }
 
-/** The record's CloudTrail JSON (in the writer thread). */
+/** The record's CloudTrail JSON (for a lookup, the JSON-lines file, the memory store). */
 export function packedJson(packed: PackedEvent): string {
   const [eventVersion, userIdentityJson, , , eventTime, eventSource, eventName, awsRegion, sourceIPAddress, userAgent, errorCode, errorMessage,
     requestParameters, responseElements, requestID, eventID, readOnly, eventType, managementEvent, recipientAccountId, eventCategory, tlsDetails] = packed;

@@ -1,7 +1,9 @@
 /**
  * The trail in SQLite: a file of its own in the data directory (audit.sqlite), so that the thread
  * writing the trail (trail-worker.ts) never holds the lock the directory's writes need. Tables
- * audit_events (one row per CloudTrail record) and audit_event_resources; WAL journal and
+ * audit_events (one row per CloudTrail record, its body the compact record of compact-record.ts, or
+ * the record's JSON in rows written by earlier versions), audit_event_resources and audit_strings
+ * (trail-strings.ts: identities and user agents, kept once); WAL journal and
  * synchronous=FULL, so a batch is on disk when append (one transaction) or commit returns.
  *
  * Every lookup attribute has an index that ends in (event_time, seq), so "newest first, one page"
@@ -26,6 +28,9 @@
  * another page size keeps it.
  */
 import Database from 'better-sqlite3';
+import { compactRecord, expandRecord, isCompact, type RecordColumns } from './compact-record.js';
+import { packedJson } from './packed-event.js';
+import { TrailStrings } from './trail-strings.js';
 import { pageOf, type LookupAttributeKey, type StoredTrailEvent, type TrailEntry, type TrailPage, type TrailQuery, type TrailStore } from './trail-store.js';
 
 /** Schema versions, applied in order and counted in PRAGMA user_version. */
@@ -58,6 +63,11 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX audit_event_resources_seq ON audit_event_resources (seq);`,
   `DROP INDEX audit_events_event_id;
    CREATE INDEX audit_events_event_id_group ON audit_events (substr(event_id, 1, 1), event_time, seq, event_id);`,
+  `CREATE TABLE audit_strings (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     value TEXT NOT NULL UNIQUE,
+     last_time INTEGER NOT NULL
+   );`,
 ];
 
 const PAGE_SIZE = 16384;
@@ -117,6 +127,7 @@ export class SqliteTrailStore implements TrailStore {
   private readonly deleteAll: (time: number, limit: number) => number;
   private readonly counter: Database.Statement<[], { count: number }>;
   private readonly resourcesOf: Database.Statement;
+  private readonly strings: TrailStrings;
 
   constructor(private readonly db: Database.Database = openTrailDatabase(':memory:')) {
     this.insertEvent = db.prepare(
@@ -124,11 +135,12 @@ export class SqliteTrailStore implements TrailStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertResource = db.prepare('INSERT INTO audit_event_resources (seq, resource_type, resource_name) VALUES (?, ?, ?)');
+    this.strings = new TrailStrings(db);
     this.insertAll = (entries: readonly TrailEntry[]) => {
       for (const entry of entries) {
         const { lastInsertRowid } = this.insertEvent.run(
           entry.time, entry.eventId, entry.eventName, entry.eventSource, entry.readOnly ? 1 : 0,
-          entry.accessKeyId ?? null, entry.username ?? null, entry.json,
+          entry.accessKeyId ?? null, entry.username ?? null, compactRecord(entry.record, entry.time, this.strings),
         );
         for (const resource of entry.resources) this.insertResource.run(lastInsertRowid, resource.type, resource.name);
       }
@@ -142,10 +154,13 @@ export class SqliteTrailStore implements TrailStore {
     const deleteEvents = db.prepare('DELETE FROM audit_events WHERE seq IN (SELECT value FROM json_each(?))');
     this.deleteAll = db.transaction((time: number, limit: number) => {
       const seqs = oldest.all(time, limit).map((row) => row.seq);
-      if (seqs.length === 0) return 0;
-      const list = JSON.stringify(seqs);
-      deleteResources.run(list);
-      deleteEvents.run(list);
+      if (seqs.length > 0) {
+        const list = JSON.stringify(seqs);
+        deleteResources.run(list);
+        deleteEvents.run(list);
+      }
+      // The last chunk: no record older than `time` is left to name a string last named before it.
+      if (seqs.length < limit) this.strings.pruneBefore(time);
       return seqs.length;
     });
     this.counter = db.prepare('SELECT COUNT(*) AS count FROM audit_events');
@@ -153,7 +168,13 @@ export class SqliteTrailStore implements TrailStore {
   }
 
   append(entries: readonly TrailEntry[]): void {
-    if (entries.length > 0) this.appendAll(entries);
+    if (entries.length === 0) return;
+    try {
+      this.appendAll(entries);
+    } catch (error) {
+      this.strings.forget();
+      throw error;
+    }
   }
 
   /**
@@ -171,6 +192,7 @@ export class SqliteTrailStore implements TrailStore {
   }
 
   rollback(): void {
+    this.strings.forget();
     if (this.db.inTransaction) this.rollbackStatement.run();
   }
 
@@ -197,7 +219,7 @@ export class SqliteTrailStore implements TrailStore {
       limit: query.limit + 1,
     };
     if (attribute) parameters.value = attribute.key === 'ReadOnly' ? (attribute.value === 'true' ? 1 : 0) : attribute.value;
-    const page = pageOf((statement.all(parameters) as Row[]).map(eventOf), query.limit);
+    const page = pageOf((statement.all(parameters) as Row[]).map((row) => this.eventOf(row)), query.limit);
     this.attachResources(page.events);
     return page;
   }
@@ -208,6 +230,28 @@ export class SqliteTrailStore implements TrailStore {
     const bySeq = new Map(events.map((event) => [event.seq, event]));
     const rows = this.resourcesOf.all(JSON.stringify([...bySeq.keys()])) as Array<{ seq: number; resource_type: string; resource_name: string }>;
     for (const row of rows) bySeq.get(row.seq)!.resources.push({ type: row.resource_type, name: row.resource_name });
+  }
+
+  private eventOf(row: Row): StoredTrailEvent {
+    const fields: RecordColumns = {
+      time: row.event_time,
+      eventId: row.event_id,
+      eventName: row.event_name,
+      eventSource: row.event_source,
+      readOnly: row.read_only === 1,
+      accessKeyId: row.access_key_id ?? undefined,
+      username: row.username ?? undefined,
+    };
+    const { accessKeyId, username, ...always } = fields;
+    const event: StoredTrailEvent = {
+      ...always,
+      seq: row.seq,
+      resources: [],
+      json: isCompact(row.body) ? packedJson(expandRecord(row.body, fields, this.strings)) : row.body,
+    };
+    if (accessKeyId !== undefined) event.accessKeyId = accessKeyId;
+    if (username !== undefined) event.username = username;
+    return event;
   }
 
   deleteBefore(time: number, limit: number): number {
@@ -223,18 +267,4 @@ export class SqliteTrailStore implements TrailStore {
   }
 }
 
-function eventOf(row: Row): StoredTrailEvent {
-  const event: StoredTrailEvent = {
-    seq: row.seq,
-    time: row.event_time,
-    eventId: row.event_id,
-    eventName: row.event_name,
-    eventSource: row.event_source,
-    readOnly: row.read_only === 1,
-    resources: [],
-    json: row.body,
-  };
-  if (row.access_key_id !== null) event.accessKeyId = row.access_key_id;
-  if (row.username !== null) event.username = row.username;
-  return event;
-}
+

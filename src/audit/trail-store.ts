@@ -33,8 +33,8 @@ export interface TrailQuery {
   after?: TrailCursor;
 }
 
-/** A record ready to be stored: its JSON and the fields lookups use. */
-export interface TrailEntry {
+/** What lookups filter on and show, derived from a record when it is stored. */
+export interface TrailFields {
   time: number;
   eventId: string;
   eventName: string;
@@ -43,11 +43,17 @@ export interface TrailEntry {
   accessKeyId?: string;
   username?: string;
   resources: EventResource[];
-  json: string;
 }
 
-export interface StoredTrailEvent extends TrailEntry {
+/** A record ready to be stored: the packed record (packedJson makes its JSON) and its lookup fields. */
+export interface TrailEntry extends TrailFields {
+  record: PackedEvent;
+}
+
+/** A record as a lookup finds it: its CloudTrail JSON, its fields and its place in the trail. */
+export interface StoredTrailEvent extends TrailFields {
   seq: number;
+  json: string;
 }
 
 export interface TrailPage {
@@ -125,13 +131,13 @@ function epochSeconds(eventTime: string): number {
   return lastEventTime.seconds;
 }
 
-/** A record ready to be stored: its JSON and the fields lookups use (in the writer thread). */
+/** A record ready to be stored, with the fields lookups use (in the writer thread). */
 export function packedEntry(packed: PackedEvent): TrailEntry {
   const [, , accessKeyId, username, eventTime, eventSource, eventName, , , , , , requestParameters, responseElements, , eventId, readOnly] = packed;
   const entry: TrailEntry = {
     time: epochSeconds(eventTime), eventId, eventName, eventSource, readOnly,
     resources: resourcesOf(requestParameters, responseElements),
-    json: packedJson(packed),
+    record: packed,
   };
   if (accessKeyId !== undefined) entry.accessKeyId = accessKeyId;
   if (username !== undefined) entry.username = username;
@@ -143,7 +149,7 @@ export function trailEntry(event: CloudTrailEvent): TrailEntry {
 }
 
 /** Whether an entry has the attribute (memory store; the SQLite store asks its indexes). */
-export function hasAttribute(entry: TrailEntry, attribute: NonNullable<TrailQuery['attribute']>): boolean {
+export function hasAttribute(entry: TrailFields, attribute: NonNullable<TrailQuery['attribute']>): boolean {
   const { key, value } = attribute;
   switch (key) {
     case 'EventId':
@@ -180,7 +186,7 @@ export class MemoryTrailStore implements TrailStore {
   private seq = 0;
 
   append(entries: readonly TrailEntry[]): void {
-    for (const entry of entries) this.entries.push({ ...entry, seq: ++this.seq });
+    for (const { record, ...fields } of entries) this.entries.push({ ...fields, seq: ++this.seq, json: packedJson(record) });
   }
 
   lookup(query: TrailQuery): TrailPage {

@@ -1,7 +1,7 @@
 /**
  * The trail's writer thread (started by WorkerTrailWriter), on its own connection to the trail's
  * database. The server hands records over every few tens of ms (audit-trail.ts), so batches are
- * small and many; each is made into JSON and inserted as it arrives, into a transaction that is
+ * small and many; each is inserted as it arrives (compact-record.ts), into a transaction that is
  * committed COMMIT_MS after it was opened (a group commit: one fsync and one rewrite of the last
  * page of the table and of each index per commit, not per batch). It is committed at once when the
  * server asks ('sync': a lookup waits for it), before expired events are deleted, and at shutdown.
@@ -14,7 +14,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from '../server/logger.js';
 import { readBatch } from './held-batch.js';
-import type { PackedEvent } from './packed-event.js';
+import { packedJson, type PackedEvent } from './packed-event.js';
 import { openTrailDatabase, SqliteTrailStore } from './sqlite-trail-store.js';
 import { packedEntry } from './trail-store.js';
 import { asError, copyToFile, expireChunks, JsonLinesFile, type FromWorker, type ToWorker, type WorkerSettings } from './trail-writer.js';
@@ -40,7 +40,7 @@ function write(id: number, batch: readonly PackedEvent[]): void {
   try {
     const entries = batch.map(packedEntry);
     store.insert(entries);
-    if (file) for (const entry of entries) uncommittedLines.push(entry.json);
+    if (file) for (const entry of entries) uncommittedLines.push(packedJson(entry.record));
   } catch (error) {
     abandon(error, [id]);
     return;
