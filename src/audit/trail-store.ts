@@ -89,37 +89,39 @@ const RESOURCE_MEMBERS: Readonly<Record<string, string>> = {
 /** Response members whose `arn` names a session (AssumeRole's assumedRoleUser ...). */
 const SESSION_ARNS: Readonly<Record<string, string>> = { assumedRoleUser: 'AWS::STS::AssumedRole', federatedUser: 'AWS::STS::FederatedUser' };
 
-function collectResources(value: JsonValue, depth: number, out: EventResource[], seen: Set<string>): void {
+/** Whether `out` already has the resource (a record names a handful at most: a scan is cheaper than a Set). */
+function hasResource(out: readonly EventResource[], type: string, name: string): boolean {
+  for (const resource of out) if (resource.name === name && resource.type === type) return true;
+  return false;
+}
+
+function collectResources(value: JsonValue, depth: number, out: EventResource[]): void {
   if (depth < 0 || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    for (const item of value) collectResources(item, depth - 1, out, seen);
+    for (const item of value) collectResources(item, depth - 1, out);
     return;
   }
-  for (const [member, child] of Object.entries(value)) {
+  for (const member in value) {
+    const child = value[member]!;
     const type = RESOURCE_MEMBERS[member];
-    const sessionType = SESSION_ARNS[member];
-    const names: JsonValue[] = type === undefined ? [] : Array.isArray(child) ? child : [child];
-    for (const name of names) {
-      if (typeof name !== 'string' || name === '') continue;
-      const id = `${type}\u0000${name}`;
-      if (!seen.has(id)) {
-        seen.add(id);
-        out.push({ type: type!, name });
-      }
+    if (type !== undefined) {
+      if (Array.isArray(child)) {
+        for (const name of child) if (typeof name === 'string' && name !== '' && !hasResource(out, type, name)) out.push({ type, name });
+      } else if (typeof child === 'string' && child !== '' && !hasResource(out, type, child)) out.push({ type, name: child });
+      continue;
     }
+    const sessionType = SESSION_ARNS[member];
     if (sessionType !== undefined && child !== null && typeof child === 'object' && !Array.isArray(child) && typeof child.arn === 'string') {
       out.push({ type: sessionType, name: child.arn });
-    } else if (type === undefined) collectResources(child, depth - 1, out, seen);
+    } else collectResources(child, depth - 1, out);
   }
 }
 
 /** The resources a call touched, from its parameters and response. */
 export function resourcesOf(requestParameters: JsonObject | null, responseElements: JsonObject | null): EventResource[] {
   const out: EventResource[] = [];
-  if (requestParameters === null && responseElements === null) return out;
-  const seen = new Set<string>();
-  if (requestParameters) collectResources(requestParameters, 3, out, seen);
-  if (responseElements) collectResources(responseElements, 3, out, seen);
+  if (requestParameters) collectResources(requestParameters, 3, out);
+  if (responseElements) collectResources(responseElements, 3, out);
   return out;
 }
 
