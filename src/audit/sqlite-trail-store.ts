@@ -118,7 +118,7 @@ const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
 export class SqliteTrailStore implements TrailStore {
   private readonly lookups = new Map<string, Database.Statement>();
   private readonly insertEvent: Database.Statement;
-  private readonly insertResource: Database.Statement;
+  private readonly insertResources: Database.Statement<[string]>;
   private readonly insertAll: (entries: readonly TrailEntry[]) => void;
   private readonly appendAll: (entries: readonly TrailEntry[]) => void;
   private readonly begin: Database.Statement;
@@ -134,16 +134,23 @@ export class SqliteTrailStore implements TrailStore {
       `INSERT INTO audit_events (event_time, event_id, event_name, event_source, read_only, access_key_id, username, body)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertResource = db.prepare('INSERT INTO audit_event_resources (seq, resource_type, resource_name) VALUES (?, ?, ?)');
+    // A batch's resources in one statement, from a JSON array of [seq, type, name]: a statement run
+    // per resource cost about 2.5 µs of the writer's time for every S3 record (each names its bucket).
+    this.insertResources = db.prepare(
+      `INSERT INTO audit_event_resources (seq, resource_type, resource_name)
+       SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) ORDER BY key`,
+    );
     this.strings = new TrailStrings(db);
     this.insertAll = (entries: readonly TrailEntry[]) => {
+      const resources: Array<[number, string, string]> = [];
       for (const entry of entries) {
         const { lastInsertRowid } = this.insertEvent.run(
           entry.time, entry.eventId, entry.eventName, entry.eventSource, entry.readOnly ? 1 : 0,
           entry.accessKeyId ?? null, entry.username ?? null, compactRecord(entry.record, entry.time, this.strings),
         );
-        for (const resource of entry.resources) this.insertResource.run(lastInsertRowid, resource.type, resource.name);
+        for (const resource of entry.resources) resources.push([Number(lastInsertRowid), resource.type, resource.name]);
       }
+      if (resources.length > 0) this.insertResources.run(JSON.stringify(resources));
     };
     this.appendAll = db.transaction(this.insertAll);
     this.begin = db.prepare('BEGIN IMMEDIATE');
