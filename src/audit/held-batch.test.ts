@@ -15,6 +15,20 @@ describe('a held batch', () => {
     assert.deepEqual(held.recover(), [record, record]);
   });
 
+  it('writes each identity once, and gives every record its own back', () => {
+    const other: PackedEvent = [...record];
+    other[1] = `{"type":"AssumedRole","arn":"arn:aws:sts::000000000000:assumed-role/web/${'x'.repeat(2000)}"}`;
+    other[14] = 'request-2';
+    // distinct arrays: a structured clone writes an array it has already written as a reference
+    const batch: PackedEvent[] = [record, other, record, other, other].map((item) => [...item]);
+    const held = new HeldBatch(batch);
+    const single = new HeldBatch([other]);
+    // four more records than `single`, under 1,000 bytes each: the 2,000-character identity is not written again
+    assert.ok(held.serialized!.length < single.serialized!.length + 4 * 1000, 'the identities are not written once per record');
+    assert.deepEqual(held.recover(), batch);
+    assert.deepEqual(batch[1]![1], other[1], 'the batch handed over is left as it was');
+  });
+
   it('gives them back once', () => {
     const held = new HeldBatch([record]);
     assert.equal(held.recover().length, 1);
