@@ -62,7 +62,18 @@ const S3_DATA_EVENTS = new Set([
   'UploadPartCopy', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts', 'GetObjectTagging', 'PutObjectTagging',
 ]);
 /** Operations CloudTrail records under another name: S3's ListObjectsV2 is a ListObjects event (with list-type 2 in its parameters). */
-const EVENT_NAMES: Readonly<Record<string, string>> = { 's3:ListObjectsV2': 'ListObjects' };
+const S3_EVENT_NAMES: ReadonlyMap<string, string> = new Map([['ListObjectsV2', 'ListObjects']]);
+/** `<service>.amazonaws.com`, made once per service (a string made per record is copied again when the record is handed over). */
+const eventSources = new Map<string, string>();
+
+function eventSourceOf(service: string): string {
+  let source = eventSources.get(service);
+  if (source === undefined) {
+    source = `${service}.amazonaws.com`;
+    if (eventSources.size < 64) eventSources.set(service, source);
+  }
+  return source;
+}
 const MAX_USER_AGENT = 1024;
 const MAX_NAME = 128;
 
@@ -84,7 +95,7 @@ function clipped(text: string, limit: number): string {
 
 export function buildAuditEvent(app: App, facts: AuditFacts): CloudTrailEvent {
   const service = clipped(facts.service, MAX_NAME);
-  const eventName = clipped(EVENT_NAMES[`${service}:${facts.action}`] ?? facts.action, MAX_NAME);
+  const eventName = clipped((service === 's3' ? S3_EVENT_NAMES.get(facts.action) : undefined) ?? facts.action, MAX_NAME);
   const readOnly = isReadOnly(eventName);
   const error = facts.error;
   const data = service === 's3' && S3_DATA_EVENTS.has(eventName);
@@ -97,7 +108,7 @@ export function buildAuditEvent(app: App, facts: AuditFacts): CloudTrailEvent {
     eventVersion: '1.08',
     userIdentity: facts.caller ? identityOfCaller(app, facts.caller) : claimedIdentity(app, facts.signature),
     eventTime: eventTimeOf(facts.time),
-    eventSource: `${service}.amazonaws.com`,
+    eventSource: eventSourceOf(service),
     eventName,
     awsRegion: service === 'iam' ? 'us-east-1' : (facts.signature?.region ?? app.region),
     sourceIPAddress: app.network.source(facts.localAddress)?.privateIp ?? facts.remoteAddress,
