@@ -19,7 +19,7 @@ import { buildAuditEvent } from '../src/audit/record-builder.js';
 import { openTrailDatabase, SqliteTrailStore } from '../src/audit/sqlite-trail-store.js';
 import type { Caller } from '../src/auth/caller.js';
 import { benchSession } from './fixtures.js';
-import { load, PAIRS, ROOT, signedCallerIdentity, startProcess, WARM_UP_SECONDS } from './http.js';
+import { inTurn, load, PAIRS, ROOT, signedCallerIdentity, startProcess, WARM_UP_SECONDS } from './http.js';
 import type { LoadResult, LoadSpec } from './load-generator.js';
 import { cpuBetween, threadCpu, type CpuSplit } from './thread-cpu.js';
 import type { BenchLine } from './types.js';
@@ -127,8 +127,8 @@ export async function run(): Promise<BenchLine[]> {
     type Measured = Awaited<ReturnType<typeof measured>>;
     const pairs: Array<{ on: Measured; off: Measured; ratio: number }> = [];
     for (let round = 0; round < PAIRS; round++) {
-      const offResult = await measured(off.child.pid!, { ...common, url: `${off.url}/`, ...offRequest });
-      const onResult = await measured(on.child.pid!, { ...common, url: `${on.url}/`, ...onRequest });
+      const [offResult, onResult] = await inTurn(round, () => measured(off.child.pid!, { ...common, url: `${off.url}/`, ...offRequest }),
+        () => measured(on.child.pid!, { ...common, url: `${on.url}/`, ...onRequest }));
       if (onResult.result.errors + offResult.result.errors > 0) throw new Error('unexpected status during the audit benchmark');
       pairs.push({ on: onResult, off: offResult, ratio: onResult.result.perSecond / offResult.result.perSecond });
     }

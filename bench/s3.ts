@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { load, PAIRS, ROOT, startProcess, WARM_UP_SECONDS } from './http.js';
+import { inTurn, load, PAIRS, ROOT, startProcess, WARM_UP_SECONDS } from './http.js';
 import type { LoadResult } from './load-generator.js';
 import type { BenchLine } from './types.js';
 
@@ -77,8 +77,9 @@ export async function run(): Promise<BenchLine[]> {
     }
     const rounds: Array<{ on: LoadResult; off: LoadResult; bare: LoadResult }> = [];
     for (let round = 0; round < PAIRS; round++) {
-      const bareResult = await load({ ...common, url: `${bare.url}/bench/object`, ...onRequest });
-      const on = await load({ ...common, url: `${audited.url}/bench/object`, ...onRequest });
+      // bare and audited next to each other (their ratio is the target), in alternating order; then the trail off
+      const [bareResult, on] = await inTurn(round, () => load({ ...common, url: `${bare.url}/bench/object`, ...onRequest }),
+        () => load({ ...common, url: `${audited.url}/bench/object`, ...onRequest }));
       const off = await load({ ...common, url: `${unaudited.url}/bench/object`, ...offRequest });
       if (on.errors > 0 || off.errors > 0) throw new Error(`iamd answered ${on.errors + off.errors} GetObject requests with an unexpected status`);
       rounds.push({ on, off, bare: bareResult });
