@@ -5,10 +5,11 @@
  * replaced by the id of a copy kept once (the `strings` ids below). A lookup rebuilds the packed
  * record and writes its JSON with packedJson, so it reads back the same text, byte for byte.
  *
- * Why: storing a record cost the trail's writer thread about 10 µs, which on a two-core machine is
- * taken from the request thread and the clients: measured in process, the JSON made for every
- * record and the kilobyte SQLite then wrote (into a page, the WAL, and the database at checkpoint)
- * were about 4 µs of it; the array is about 200 bytes and JSON.stringify writes it in one piece.
+ * Why: receiving and storing a record cost the trail's writer thread 14.5-16.3 µs (in process, a
+ * role session's GetCallerIdentity), which on a two-core machine is taken from the request thread
+ * and the clients; the JSON made for every record and the kilobyte SQLite then wrote (into a page,
+ * the WAL, and the database at checkpoint) were about 4 µs of it. The array is about 200 bytes and
+ * JSON.stringify writes it in one piece: 9.8-11.9 µs a record, measured alternately.
  *
  * The row's columns give eventName, eventSource, eventID, readOnly, the access key id and the
  * user name. eventTime is kept only when it is not the row's event_time written as isoSeconds

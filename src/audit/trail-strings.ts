@@ -24,9 +24,10 @@ interface KnownString {
 }
 
 /**
- * How many strings are compared before the cache is asked: a batch's records arrive as copies of
- * their strings (a structured clone copies every occurrence), and a Map lookup must hash its key,
- * which for a 500-character identity cost more than comparing it with the few last seen.
+ * How many strings are compared before the cache is asked: a Map lookup must hash its key, and a
+ * record's user agent arrives as a copy of its own (a structured clone copies every occurrence of
+ * a string), so that hashing it and a 500-character identity for every record cost more than
+ * comparing them with the few last seen (the same identity is one string for a whole batch).
  */
 const RECENT = 4;
 
