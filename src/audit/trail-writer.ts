@@ -1,7 +1,7 @@
 /**
  * How batches of records reach storage. The server's writer is a worker thread with its own
  * connection to the trail's SQLite file (trail-worker.ts): indexing and inserting a record cost
- * about 7 µs, which must not run on the thread that serves requests. A batch of
+ * about 8 µs, which must not run on the thread that serves requests. A batch of
  * packed records (packed-event.ts) is serialized once (held-batch.ts), posted as bytes, and its
  * bytes kept until the worker has committed it. The inline writer does the same work on the calling thread:
  * for tests and for stores in memory.
