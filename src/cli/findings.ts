@@ -16,6 +16,7 @@ import { parseArgs, type ParsedArgs } from './args.js';
 import type { AwsQueryClient } from './aws-client.js';
 import { argSpec, clientFor, describeCut, IAMD_API, readSessions, resultOf } from './sessions.js';
 import { child, textAt, type XmlNode } from '../protocol/xml-reader.js';
+import { textTable } from './text-table.js';
 
 export const FINDINGS_USAGE = 'findings [--type OutsideAWS|InsideAWS] [--instance ID] [--access-key ID] [--json]';
 export const FINDINGS_CONTAIN_USAGE = 'findings contain FINDING_ID [--dry-run] [--json]';
@@ -114,8 +115,7 @@ const COLUMNS: Array<[string, (finding: JsonObject) => string | undefined]> = [
 export function formatFindings(findings: readonly JsonObject[]): string {
   if (findings.length === 0) return 'no findings\n';
   const cells = [COLUMNS.map(([title]) => title), ...findings.map((finding) => COLUMNS.map(([, read]) => read(finding) || '-'))];
-  const widths = COLUMNS.map((_, column) => Math.max(...cells.map((line) => line[column]!.length)));
-  return cells.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n') + '\n';
+  return textTable(cells);
 }
 
 async function listCommand(parsed: ParsedArgs, env: NodeJS.ProcessEnv, out: NodeJS.WritableStream): Promise<number> {

@@ -8,6 +8,7 @@ import { AwsQueryClient } from './aws-client.js';
 import { resolveClientSettings } from './client-config.js';
 import { describeInstances, instanceAddresses, roleOfInstanceProfile } from './instance-lookup.js';
 import { UsageError } from '../server/config.js';
+import { textTable } from './text-table.js';
 
 export const INSTANCES_USAGE = 'instances [--json] [--endpoint-url URL] [--profile NAME] [--region REGION]';
 
@@ -63,8 +64,7 @@ const COLUMNS: Array<[string, (row: InstanceRow) => string | undefined]> = [
 export function formatTable(rows: readonly InstanceRow[]): string {
   if (rows.length === 0) return 'no instances\n';
   const cells = [COLUMNS.map(([title]) => title), ...rows.map((row) => COLUMNS.map(([, read]) => read(row) || '-'))];
-  const widths = COLUMNS.map((_, column) => Math.max(...cells.map((line) => line[column]!.length)));
-  return cells.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n') + '\n';
+  return textTable(cells);
 }
 
 export async function instancesCommand(args: readonly string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream = process.stdout): Promise<number> {

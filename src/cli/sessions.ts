@@ -15,6 +15,7 @@ import { parseArgs, type ArgSpec, type ParsedArgs } from './args.js';
 import { AwsQueryClient, type QueryApi } from './aws-client.js';
 import { resolveClientSettings } from './client-config.js';
 import { child, childrenNamed, textAt, type XmlNode } from '../protocol/xml-reader.js';
+import { textTable } from './text-table.js';
 
 export const IAMD_API: QueryApi = { service: 'iamd', version: '2026-11-28' };
 
@@ -128,8 +129,7 @@ const COLUMNS: Array<[string, (row: SessionRow) => string | undefined]> = [
 export function formatSessions(rows: readonly SessionRow[]): string {
   if (rows.length === 0) return 'no sessions\n';
   const cells = [COLUMNS.map(([title]) => title), ...rows.map((row) => COLUMNS.map(([, read]) => read(row) || '-'))];
-  const widths = COLUMNS.map((_, column) => Math.max(...cells.map((line) => line[column]!.length)));
-  return cells.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n') + '\n';
+  return textTable(cells);
 }
 
 const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;

@@ -8,6 +8,7 @@ import { AwsQueryClient, type QueryApi } from './aws-client.js';
 import { resolveClientSettings } from './client-config.js';
 import { childrenNamed, findFirst, textAt, type XmlNode } from '../protocol/xml-reader.js';
 import { UsageError } from '../server/config.js';
+import { textTable } from './text-table.js';
 
 export const STACKS_USAGE = 'stacks [NAME] [--json] [--endpoint-url URL] [--profile NAME] [--region REGION]';
 
@@ -45,8 +46,7 @@ async function allPages(client: AwsQueryClient, action: string, params: Row, lis
 export function table(rows: readonly Row[], columns: ReadonlyArray<[string, string]>): string {
   if (rows.length === 0) return '';
   const cells = [columns.map(([title]) => title), ...rows.map((row) => columns.map(([, field]) => row[field] ?? '-'))];
-  const widths = columns.map((_, column) => Math.max(...cells.map((line) => line[column]!.length)));
-  return cells.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n') + '\n';
+  return textTable(cells);
 }
 
 export async function stacksCommand(args: readonly string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream = process.stdout): Promise<number> {

@@ -10,6 +10,7 @@ import { parseArgs } from './args.js';
 import { AwsQueryClient, CLOUDTRAIL_API } from './aws-client.js';
 import { resolveClientSettings } from './client-config.js';
 import { UsageError } from '../server/config.js';
+import { textTable } from './text-table.js';
 
 export const TRAIL_USAGE = 'trail [--access-key-id ID | --username NAME | --event-name NAME | --event-source SOURCE | --event-id ID\n'
   + '         | --resource-name NAME | --resource-type TYPE | --read-only true|false] [--start-time TIME] [--end-time TIME]\n'
@@ -71,8 +72,7 @@ const COLUMNS: Array<[string, (record: TrailRecord) => string | undefined]> = [
 export function formatTrailTable(records: readonly TrailRecord[]): string {
   if (records.length === 0) return 'no events\n';
   const cells = [COLUMNS.map(([title]) => title), ...records.map((record) => COLUMNS.map(([, read]) => read(record) || '-'))];
-  const widths = COLUMNS.map((_, column) => Math.max(...cells.map((line) => line[column]!.length)));
-  return cells.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n') + '\n';
+  return textTable(cells);
 }
 
 /** Reads pages of LookupEvents until `maxItems` events (0: all of them). */
