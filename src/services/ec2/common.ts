@@ -6,6 +6,7 @@
  * DryRun request that passes, answers DryRunOperation instead of doing the work.
  */
 import type { Tag } from '../../directory/types.js';
+import { requestTagKeys } from '../iam/tags.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import type { Authorization, OperationContext } from '../service.js';
 import { dryRunOperation } from './errors.js';
@@ -54,13 +55,8 @@ export function resourceTagKeys(tags: readonly Tag[]): ConditionKeys {
   return keys;
 }
 
-/** aws:RequestTag/K and aws:TagKeys of tags in a request. */
-export function requestTagKeys(tags: readonly Tag[]): ConditionKeys {
-  if (tags.length === 0) return {};
-  const keys: Record<string, string | string[]> = { 'aws:TagKeys': tags.map((tag) => tag.Key) };
-  for (const tag of tags) keys[`aws:RequestTag/${tag.Key}`] = tag.Value;
-  return keys;
-}
+/** aws:RequestTag/K and aws:TagKeys of tags in a request: the global keys, as IAM sets them. */
+export { requestTagKeys };
 
 /**
  * Tagging a resource as it is created needs ec2:CreateTags on it too, with ec2:CreateAction naming
