@@ -199,6 +199,35 @@ describe('security groups', () => {
     assert.notEqual(inDefault.GroupId, groupId, 'the same name in another VPC is another group');
   });
 
+  it('checks the tags a group is created with: aws:RequestTag and aws:TagKeys, on CreateSecurityGroup and on CreateTags', async () => {
+    // As AWS's examples write it: the request's tags are keys of the new group's checks, not of the VPC's.
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'ec2:CreateSecurityGroup', Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:vpc/*` },
+        {
+          Effect: 'Allow', Action: ['ec2:CreateSecurityGroup', 'ec2:CreateTags'], Resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/*`,
+          Condition: { StringEquals: { 'aws:RequestTag/team': 'red' }, 'ForAllValues:StringEquals': { 'aws:TagKeys': ['team'] } },
+        },
+      ],
+    });
+    const tagger = ec2Client(await createUserWithKey(server, 'red-tagger', policy));
+    const tagged = (team: string, more: Array<{ Key: string; Value: string }> = []) => new CreateSecurityGroupCommand({
+      GroupName: `team-${team}-${more.length}`, Description: 'tagged', VpcId: vpcId,
+      TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'team', Value: team }, ...more] }],
+    });
+    try {
+      const red = await tagger.send(tagged('red'));
+      const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [red.GroupId!] }))).SecurityGroups![0]!;
+      assert.deepEqual(group.Tags, [{ Key: 'team', Value: 'red' }]);
+      await expectAwsError(tagger.send(tagged('blue')), 'UnauthorizedOperation');
+      await expectAwsError(tagger.send(tagged('red', [{ Key: 'owner', Value: 'x' }])), 'UnauthorizedOperation');
+      await expectAwsError(tagger.send(new CreateSecurityGroupCommand({ GroupName: 'untagged', Description: 'x', VpcId: vpcId })), 'UnauthorizedOperation');
+    } finally {
+      tagger.destroy();
+    }
+  });
+
   it('authorizes and revokes ingress in both request forms, answering duplicates and unknown rules', async () => {
     await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '203.0.113.0/24' }));
     const out = await ec2.send(new AuthorizeSecurityGroupIngressCommand({
