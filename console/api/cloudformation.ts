@@ -4,7 +4,7 @@
  * for good: DescribeStacks finds a deleted stack by id only, so a page that follows a stack
  * through its deletion asks by id.
  */
-import { callQuery, CLOUDFORMATION } from '../lib/api.js';
+import { callQuery, CLOUDFORMATION, everyPage } from '../lib/api.js';
 import { list, optionalText, text, type XmlValue } from '../lib/xml.js';
 
 /** What a list of stacks shows of each (DescribeStacks' Stack, ListStacks' StackSummary). */
@@ -71,16 +71,8 @@ function stack(value: XmlValue): Stack {
 }
 
 /** Calls a paged action, reading up to MAX_PAGES pages. */
-async function paged<T>(action: string, params: Record<string, string>, items: (result: XmlValue) => T[]): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await callQuery(CLOUDFORMATION, action, token === undefined ? params : { ...params, NextToken: token });
-    all.push(...items(result));
-    token = optionalText(result, 'NextToken');
-    if (token === undefined) break;
-  }
-  return all;
+function paged<T>(action: string, params: Record<string, string>, items: (result: XmlValue) => T[]): Promise<T[]> {
+  return everyPage(CLOUDFORMATION, action, params, { token: 'NextToken' }, items, MAX_PAGES);
 }
 
 /** DescribeStacks: the live stacks, or one stack by name or id. */

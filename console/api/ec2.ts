@@ -1,5 +1,5 @@
 /** The EC2 calls of the console: instances, their state changes and metadata options. */
-import { callQuery, EC2 } from '../lib/api.js';
+import { callQuery, EC2, everyPage } from '../lib/api.js';
 import { list, number, optionalText, text, type XmlValue } from '../lib/xml.js';
 
 export interface Instance {
@@ -34,16 +34,9 @@ function instance(value: XmlValue): Instance {
   };
 }
 
-export async function describeInstances(): Promise<Instance[]> {
-  const instances: Instance[] = [];
-  let token: string | undefined;
-  for (let page = 0; page < 50; page++) {
-    const result = await callQuery(EC2, 'DescribeInstances', { MaxResults: '1000', ...(token !== undefined ? { NextToken: token } : {}) });
-    for (const reservation of list(result, 'reservationSet')) instances.push(...list(reservation, 'instancesSet').map(instance));
-    token = optionalText(result, 'nextToken');
-    if (token === undefined) break;
-  }
-  return instances;
+export function describeInstances(): Promise<Instance[]> {
+  return everyPage(EC2, 'DescribeInstances', { MaxResults: '1000' }, { token: 'nextToken' },
+    (result) => list(result, 'reservationSet').flatMap((reservation) => list(reservation, 'instancesSet').map(instance)), 50);
 }
 
 export async function startInstance(instanceId: string): Promise<void> {

@@ -2,8 +2,8 @@
  * The IAM calls of the console, read into plain objects. Policy documents arrive URL-encoded, as
  * IAM sends them, and are decoded here.
  */
-import { callQuery, IAM } from '../lib/api.js';
-import { field, flag, list, number, optionalText, text, type XmlValue } from '../lib/xml.js';
+import { callQuery, everyPage, IAM } from '../lib/api.js';
+import { field, list, number, optionalText, text, type XmlValue } from '../lib/xml.js';
 
 export interface Tag {
   key: string;
@@ -62,16 +62,8 @@ function roleSummary(value: XmlValue | undefined): RoleSummary {
 }
 
 /** Every page of a Marker/IsTruncated listing. */
-async function allPages(action: string, params: Record<string, string>, items: (result: XmlValue) => XmlValue[]): Promise<XmlValue[]> {
-  const collected: XmlValue[] = [];
-  let marker: string | undefined;
-  for (let page = 0; page < 100; page++) {
-    const result = await callQuery(IAM, action, { ...params, MaxItems: '1000', ...(marker !== undefined ? { Marker: marker } : {}) });
-    collected.push(...items(result));
-    marker = flag(result, 'IsTruncated') ? optionalText(result, 'Marker') : undefined;
-    if (marker === undefined) break;
-  }
-  return collected;
+function allPages(action: string, params: Record<string, string>, items: (result: XmlValue) => XmlValue[]): Promise<XmlValue[]> {
+  return everyPage(IAM, action, { ...params, MaxItems: '1000' }, { marker: true }, items, 100);
 }
 
 export async function listRoles(): Promise<RoleSummary[]> {

@@ -2,7 +2,7 @@
  * iamd's own API: the session inventory, the targeted revokes and the exfiltration findings
  * (src/services/iamd on the server), authorized as iamd:* actions like any AWS call.
  */
-import { callQuery, IAMD } from '../lib/api.js';
+import { callQuery, everyPage, IAMD } from '../lib/api.js';
 import { field, flag, list, number, optionalText, text, type XmlValue } from '../lib/xml.js';
 
 export interface Session {
@@ -54,15 +54,7 @@ export async function listSessions(filter: SessionFilter = {}): Promise<Session[
   if (filter.roleName !== undefined) params.RoleName = filter.roleName;
   if (filter.instanceId !== undefined) params.InstanceId = filter.instanceId;
   if (filter.includeExpired) params.IncludeExpired = 'true';
-  const sessions: Session[] = [];
-  let marker: string | undefined;
-  for (let page = 0; page < 50; page++) {
-    const result = await callQuery(IAMD, 'ListSessions', { ...params, ...(marker !== undefined ? { Marker: marker } : {}) });
-    sessions.push(...list(result, 'Sessions').map(session));
-    marker = flag(result, 'IsTruncated') ? optionalText(result, 'Marker') : undefined;
-    if (marker === undefined) break;
-  }
-  return sessions;
+  return everyPage(IAMD, 'ListSessions', params, { marker: true }, (result) => list(result, 'Sessions').map(session), 50);
 }
 
 /** Live: neither expired nor revoked (by iamd or by the role's AWSRevokeOlderSessions). */
@@ -119,16 +111,8 @@ function finding(value: XmlValue): Finding {
   });
 }
 
-export async function listFindings(): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  let marker: string | undefined;
-  for (let page = 0; page < 50; page++) {
-    const result = await callQuery(IAMD, 'ListFindings', { MaxItems: '1000', ...(marker !== undefined ? { Marker: marker } : {}) });
-    findings.push(...list(result, 'Findings').map(finding));
-    marker = flag(result, 'IsTruncated') ? optionalText(result, 'Marker') : undefined;
-    if (marker === undefined) break;
-  }
-  return findings;
+export function listFindings(): Promise<Finding[]> {
+  return everyPage(IAMD, 'ListFindings', { MaxItems: '1000' }, { marker: true }, (result) => list(result, 'Findings').map(finding), 50);
 }
 
 export async function containFinding(id: string): Promise<Finding | undefined> {

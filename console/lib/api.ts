@@ -6,7 +6,7 @@
  */
 import { currentSession, type ConsoleService, signingKey } from './session.js';
 import { amzDate, authorization, formBody } from './sigv4.js';
-import { parseXml, text, xmlValue, type XmlValue } from './xml.js';
+import { flag, optionalText, parseXml, text, xmlValue, type XmlValue } from './xml.js';
 
 export interface QueryApi {
   service: ConsoleService;
@@ -91,6 +91,24 @@ export async function callQuery(api: QueryApi, action: string, params: Readonly<
   if (api.ec2) return value;
   const result = Array.from(root.children).find((child) => child.localName === `${action}Result`);
   return result ? xmlValue(result) : {};
+}
+
+/** How a listing names its next page: IAM's Marker (with IsTruncated), or a NextToken (EC2 spells it nextToken). */
+export type Paging = { marker: true } | { token: 'NextToken' | 'nextToken' };
+
+/** Every page of a query-protocol listing, up to `maxPages`, its items read from each answer. */
+export async function everyPage<T>(api: QueryApi, action: string, params: Readonly<Record<string, string>>, paging: Paging,
+  items: (result: XmlValue) => T[], maxPages: number): Promise<T[]> {
+  const all: T[] = [];
+  const parameter = 'marker' in paging ? 'Marker' : 'NextToken';
+  let next: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await callQuery(api, action, next === undefined ? params : { ...params, [parameter]: next });
+    all.push(...items(result));
+    next = 'marker' in paging ? (flag(result, 'IsTruncated') ? optionalText(result, 'Marker') : undefined) : optionalText(result, paging.token);
+    if (next === undefined) break;
+  }
+  return all;
 }
 
 /** Calls a JSON 1.1 operation (X-Amz-Target PREFIX.Operation). */
