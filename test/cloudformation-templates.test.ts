@@ -100,6 +100,11 @@ describe('CreateStack refusals', () => {
       StackName: 'attribute', TemplateBody: 'Resources:\n  A:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.0.0.0/16}\nOutputs:\n  X: {Value: !GetAtt A.Colour}\n',
     })), 'ValidationError');
     assert.equal(attribute.message, 'Template error: resource A does not support attribute type Colour in Fn::GetAtt');
+    const inSub = await expectAwsError(cfn.send(new CreateStackCommand({
+      StackName: 'attribute-in-sub',
+      TemplateBody: 'Resources:\n  A:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.0.0.0/16}\nOutputs:\n  X: {Value: !Sub "${A.CidrBlock} is ${A.Colour}"}\n',
+    })), 'ValidationError');
+    assert.equal(inSub.message, 'Template error: instance of Fn::Sub references invalid resource attribute A.Colour');
     const parameter = await expectAwsError(cfn.send(new CreateStackCommand({ StackName: 'parameter', TemplateBody: TEMPLATE, Capabilities: ['CAPABILITY_IAM'] })), 'ValidationError');
     assert.equal(parameter.message, 'Parameters: [Secret] must have values');
   });

@@ -11,8 +11,8 @@ import { insufficientCapabilities, validationError } from '../errors.js';
 import { providerFor } from '../providers/registry.js';
 import { evaluationContext, ssmValue, type StackEvaluation } from '../runner/evaluation.js';
 import {
-  creationOrder, evaluateConditions, parseTemplate, requiredCapabilities, resolveParameters, resourceDependencies, TemplateError, validateTemplate,
-  type ParameterValueInput, type Template,
+  creationOrder, evaluateConditions, findReferences, parseTemplate, requiredCapabilities, resolveParameters, resourceDependencies, TemplateError,
+  templateMessages, validateTemplate, type ParameterValueInput, type Template,
 } from '../template/index.js';
 import type { StackParameter, StackRecord } from '../types.js';
 
@@ -54,28 +54,20 @@ export function parsedTemplate(body: string): Template {
   });
 }
 
-/** Every Fn::GetAtt [logicalId, attribute] written with literal names. */
-function getAtts(value: unknown, found: Array<[string, string]>): Array<[string, string]> {
-  if (Array.isArray(value)) for (const item of value) getAtts(item, found);
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, inner] of Object.entries(value)) {
-      if (key === 'Fn::GetAtt') {
-        if (Array.isArray(inner) && typeof inner[0] === 'string' && typeof inner[1] === 'string') found.push([inner[0], inner[1]]);
-        else if (typeof inner === 'string' && inner.includes('.')) found.push([inner.slice(0, inner.indexOf('.')), inner.slice(inner.indexOf('.') + 1)]);
-      } else getAtts(inner, found);
-    }
-  }
-  return found;
-}
-
+/**
+ * Every attribute a template reads with literal names, by Fn::GetAtt or as `${Resource.Attribute}`
+ * in Fn::Sub, must be one the resource's type has (for the types iamd implements).
+ */
 function checkAttributes(template: Template): void {
   const values = [...Object.values(template.resources).map((resource) => resource.properties), ...Object.values(template.outputs).map((output) => output.value)];
-  for (const [logicalId, attribute] of getAtts(values, [])) {
-    const type = template.resources[logicalId]?.type;
+  for (const { target, attribute, via } of findReferences(values).references) {
+    if (attribute === undefined || via === 'Ref') continue;
+    const type = template.resources[target]?.type;
     const provider = type === undefined ? undefined : providerFor(type);
-    if (provider && !provider.attributes.includes(attribute)) {
-      throw validationError(`Template error: resource ${logicalId} does not support attribute type ${attribute} in Fn::GetAtt`);
-    }
+    if (!provider || provider.attributes.includes(attribute)) continue;
+    throw validationError(via === 'Fn::GetAtt'
+      ? `Template error: resource ${target} does not support attribute type ${attribute} in Fn::GetAtt`
+      : templateMessages.subInvalidAttribute(`${target}.${attribute}`));
   }
 }
 

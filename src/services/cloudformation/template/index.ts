@@ -28,7 +28,8 @@
  * - requiredCapabilities().resources are logical ids.
  */
 
-export { TemplateError } from './errors.js';
+export { messages as templateMessages, TemplateError } from './errors.js';
+export { findReferences } from './references.js';
 export type {
   CapabilityRequirement,
   EvaluationContext,
