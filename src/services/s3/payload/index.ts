@@ -12,8 +12,10 @@
  *   const { body, result } = checkBody(request, plan);       // request → aws-chunked decoder → body check
  *   const blob = await storage.stage(body);                   // rejects (and discards) on any failure
  *   const checked = await result;                             // { size, md5, etag, checksums }
- *   storage.putObject(bucket, key, { etag: checked.etag, checksums: checked.checksums,
- *     headers: { 'content-encoding': plan.contentEncoding }, ... }, blob, now);
+ *   storage.putObject(bucket, key, { etag: checked.etag, checksums: checked.checksums, ... }, blob, now);
+ *
+ * The object keeps the request's Content-Encoding without aws-chunked (storedContentEncoding,
+ * which object-headers.ts applies to the headers it stores).
  *
  * CompleteMultipartUpload: multipartEtag(part MD5s); compositeChecksum(algorithm, part digests) for
  * COMPOSITE, fullObjectCrc(algorithm, parts) for FULL_OBJECT (combineCrc underneath).

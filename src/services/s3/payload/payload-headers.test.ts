@@ -50,7 +50,6 @@ describe('planPayload', () => {
     assert.equal(plan.check.trailerChecksum, 'CRC32');
     assert.equal(plan.check.expectedSize, undefined);
     assert.equal(plan.checksumAlgorithm, 'CRC32');
-    assert.equal(plan.contentEncoding, undefined);
   });
 
   it('a checksum header, Content-MD5 and an SDK algorithm that agrees', () => {

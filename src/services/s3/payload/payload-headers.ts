@@ -42,8 +42,6 @@ export interface PayloadPlan {
   check: Omit<BodyCheckOptions, 'trailers'>;
   /** the algorithm the client named or sent a value for, if any */
   checksumAlgorithm?: ChecksumAlgorithm;
-  /** Content-Encoding without aws-chunked, as the object should keep it; undefined when nothing is left */
-  contentEncoding?: string;
 }
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
@@ -85,7 +83,7 @@ export function planPayload(headers: RequestHeaders, options: PayloadPlanOptions
     trailerChecksum: trailerChecksums[0],
     algorithms: [...(options.algorithms ?? []), ...(checksumAlgorithm ? [checksumAlgorithm] : [])],
   };
-  const plan: PayloadPlan = { check, checksumAlgorithm, contentEncoding: storedContentEncoding(header(headers, 'content-encoding')) };
+  const plan: PayloadPlan = { check, checksumAlgorithm };
 
   if (!mode) {
     const contentLength = header(headers, 'content-length');
