@@ -6,7 +6,8 @@
  * DeletionPolicy Retain keeping a resource when its stack is deleted.
  */
 import {
-  CreateStackCommand, DeleteStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand, UpdateStackCommand, type CloudFormationClient,
+  CreateChangeSetCommand, CreateStackCommand, DeleteStackCommand, DescribeChangeSetCommand, DescribeStackResourcesCommand, DescribeStacksCommand, UpdateStackCommand,
+  waitUntilChangeSetCreateComplete, type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeSecurityGroupsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
@@ -145,6 +146,23 @@ Outputs:
     await cfn.send(new DeleteStackCommand({ StackName: 'placeholders' }));
     assert.equal((await settledStack(cfn, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
     assert.equal(server.app.cloudformation.parameters.get(parameterName), undefined);
+  });
+
+  it('a change set describes its update with the tags the stack will have: dropping iamd:placeholders replaces a placeholder', async () => {
+    const stack = await createStack(cfn, { StackName: 'placeholders-changed', TemplateBody: TEMPLATE, Tags: [{ Key: 'iamd:placeholders', Value: 'true' }] });
+    assert.equal(stack.StackStatus, 'CREATE_COMPLETE');
+    const renamed = TEMPLATE.replace('QueueName: jobs', 'QueueName: tasks');
+    const recreation = async (name: string, tags?: Array<{ Key: string; Value: string }>): Promise<string | undefined> => {
+      const { Id } = await cfn.send(new CreateChangeSetCommand({
+        StackName: 'placeholders-changed', ChangeSetName: name, ChangeSetType: 'UPDATE', TemplateBody: renamed, ...(tags ? { Tags: tags } : {}),
+      }));
+      await waitUntilChangeSetCreateComplete({ client: cfn, maxWaitTime: 10, minDelay: 1, maxDelay: 1 }, { ChangeSetName: Id! });
+      const { Changes } = await cfn.send(new DescribeChangeSetCommand({ ChangeSetName: Id! }));
+      const queue = Changes!.find((change) => change.ResourceChange!.LogicalResourceId === 'Queue')!.ResourceChange!;
+      return queue.Details!.find((detail) => detail.Target!.Name === 'QueueName')!.Target!.RequiresRecreation;
+    };
+    assert.equal(await recreation('keeps-tags'), 'Never', 'a placeholder is updated in place');
+    assert.equal(await recreation('drops-tag', [{ Key: 'team', Value: 'red' }]), 'Always', 'without the tag the type has no provider to update it');
   });
 
   it('follow the stack\'s tags: an UpdateStack that adds iamd:placeholders=true records them', async () => {

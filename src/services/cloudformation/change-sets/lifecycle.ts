@@ -61,7 +61,7 @@ export function computeChangeSet(app: App, changeSetId: string, prepared: Prepar
       next: prepared,
       nextParameters: prepared.stackParameters,
       context: evaluationContext(app, () => stack, prepared),
-      placeholders: recordsPlaceholders(stack.tags),
+      placeholders: recordsPlaceholders(changeSet.tags),
     });
     const obsolete = app.cloudformation.changeSets.get(changeSetId)?.executionStatus === 'OBSOLETE';
     update(app, changeSetId, { status: 'CREATE_COMPLETE', changes, executionStatus: obsolete ? 'OBSOLETE' : 'AVAILABLE' });
