@@ -9,10 +9,9 @@
  * token) are added. The AWS CLI and boto3 sign no `x-amz-content-sha256` on query-protocol calls,
  * the JS SDK does: `contentSha256Header` chooses.
  */
-import { createHmac } from 'node:crypto';
 import { formatAmzDate, formatAmzDay } from './amz-date.js';
 import { canonicalRequest } from './canonical-request.js';
-import { signingKey } from './signing-key.js';
+import { hmacSha256, signingKey } from './signing-key.js';
 import { ALGORITHM, sha256Hex, stringToSign } from './string-to-sign.js';
 import type { ParsedSignature, SignedHttpRequest } from './types.js';
 
@@ -78,7 +77,7 @@ export function signRequest(request: RequestToSign, credentials: SigningCredenti
   };
   const canonical = canonicalRequest(wire, signature, payloadHash, { normalizePath: options.service !== 's3' });
   const key = signingKey(credentials.secretAccessKey, scopeDate, options.region, options.service);
-  const hex = createHmac('sha256', key).update(stringToSign(signature, canonical), 'utf8').digest('hex');
+  const hex = hmacSha256(key, stringToSign(signature, canonical)).toString('hex');
   headers.authorization =
     `${ALGORITHM} Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${hex}`;
   return headers;

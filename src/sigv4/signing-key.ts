@@ -30,7 +30,8 @@ const MAX_CACHED_KEYS = 1024;
 const cache = new Map<number, CachedKey>();
 const PAD = randomFillSync(new Uint16Array(64));
 
-function hmac(key: string | Buffer, data: string): Buffer {
+/** HMAC-SHA256 of UTF-8 text: each link of the key's chain, and every signature made with the key. */
+export function hmacSha256(key: string | Buffer, data: string): Buffer {
   return createHmac('sha256', key).update(data, 'utf8').digest();
 }
 
@@ -78,7 +79,7 @@ export function signingKey(secretAccessKey: string, scopeDate: string, region: s
     cache.set(mapKey, cached);
     return cached.key;
   }
-  const key = hmac(hmac(hmac(hmac('AWS4' + secretAccessKey, scopeDate), region), service), 'aws4_request');
+  const key = hmacSha256(hmacSha256(hmacSha256(hmacSha256('AWS4' + secretAccessKey, scopeDate), region), service), 'aws4_request');
   cache.delete(mapKey);
   cache.set(mapKey, { scopeDate, region, service, maskedSecret: masked(secretAccessKey), key });
   if (cache.size > MAX_CACHED_KEYS) cache.delete(cache.keys().next().value!);

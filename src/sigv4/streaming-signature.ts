@@ -7,9 +7,9 @@
  *   AWS4-HMAC-SHA256-TRAILER \n <amz date> \n <scope> \n <previous signature> \n <sha256(trailer lines)>
  * where the trailer lines are `name:value\n` each. The key is the request's SigV4 signing key.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { formatAmzDate } from './amz-date.js';
-import { signingKey } from './signing-key.js';
+import { hmacSha256, signingKey } from './signing-key.js';
 import { sha256Hex } from './string-to-sign.js';
 import type { ParsedSignature } from './types.js';
 
@@ -46,7 +46,7 @@ export function trailerStringToSign(context: ChunkSigningContext, previousSignat
 }
 
 export function signString(key: Buffer, stringToSign: string): Buffer {
-  return createHmac('sha256', key).update(stringToSign, 'utf8').digest();
+  return hmacSha256(key, stringToSign);
 }
 
 /** Constant time in the contents; `providedHex` has already been checked to be 64 hex digits. */

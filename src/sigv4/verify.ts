@@ -4,10 +4,10 @@
  * its message never holds the secret, the session token, the expected signature or the canonical
  * request (which can contain the token).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { canonicalRequest } from './canonical-request.js';
 import { checkClock } from './clock.js';
-import { signingKey } from './signing-key.js';
+import { hmacSha256, signingKey } from './signing-key.js';
 import { stringToSign } from './string-to-sign.js';
 import type { ParsedSignature, SignedHttpRequest, VerifyOptions, VerifyResult } from './types.js';
 
@@ -24,7 +24,7 @@ function sameSignature(expectedHex: string, providedHex: string): boolean {
 function expectedSignature(req: SignedHttpRequest, sig: ParsedSignature, key: Buffer, options: VerifyOptions, omitSessionToken: boolean): { signature: string; toSign: string } {
   const canonical = canonicalRequest(req, sig, options.payloadHash, { normalizePath: options.normalizePath, omitSessionToken });
   const toSign = stringToSign(sig, canonical);
-  return { signature: createHmac('sha256', key).update(toSign, 'utf8').digest('hex'), toSign };
+  return { signature: hmacSha256(key, toSign).toString('hex'), toSign };
 }
 
 export function verifySignature(req: SignedHttpRequest, sig: ParsedSignature, secretAccessKey: string, options: VerifyOptions): VerifyResult {
