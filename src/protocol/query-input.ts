@@ -6,9 +6,8 @@ import { AwsError } from './aws-error.js';
 
 const NEEDS_DECODING = /[%+]/;
 
-/** `name=value&...` decoded into `into` (a new map by default); a later value of a name replaces an earlier one. */
-export function parseFormEncoded(text: string, into = new Map<string, string>()): Map<string, string> {
-  const params = into;
+/** `name=value&...` decoded into `params` (a new map by default); a later value of a name replaces an earlier one. */
+export function parseFormEncoded(text: string, params = new Map<string, string>()): Map<string, string> {
   if (text.length === 0) return params;
   for (const pair of text.split('&')) {
     if (pair.length === 0) continue;
