@@ -11,7 +11,7 @@
  */
 import { formatAmzDate, formatAmzDay } from './amz-date.js';
 import { canonicalRequest } from './canonical-request.js';
-import { hmacSha256, signingKey } from './signing-key.js';
+import { hmacSha256Hex, signingKey } from './signing-key.js';
 import { ALGORITHM, sha256Hex, stringToSign } from './string-to-sign.js';
 import type { ParsedSignature, SignedHttpRequest } from './types.js';
 
@@ -77,7 +77,7 @@ export function signRequest(request: RequestToSign, credentials: SigningCredenti
   };
   const canonical = canonicalRequest(wire, signature, payloadHash, { normalizePath: options.service !== 's3' });
   const key = signingKey(credentials.secretAccessKey, scopeDate, options.region, options.service);
-  const hex = hmacSha256(key, stringToSign(signature, canonical)).toString('hex');
+  const hex = hmacSha256Hex(key, stringToSign(signature, canonical));
   headers.authorization =
     `${ALGORITHM} Credential=${credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders.join(';')}, Signature=${hex}`;
   return headers;

@@ -7,7 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { canonicalRequest } from './canonical-request.js';
 import { checkClock } from './clock.js';
-import { hmacSha256, signingKey } from './signing-key.js';
+import { hmacSha256Hex, signingKey } from './signing-key.js';
 import { stringToSign } from './string-to-sign.js';
 import type { ParsedSignature, SignedHttpRequest, VerifyOptions, VerifyResult } from './types.js';
 
@@ -15,7 +15,9 @@ export const SIGNATURE_MISMATCH_MESSAGE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
 function sameSignature(expectedHex: string, providedHex: string): boolean {
-  const expected = Buffer.from(expectedHex, 'utf8');
+  // The expected signature is hex digits, one byte each in latin1; the provided one is any text,
+  // encoded as UTF-8 so that no character of it can pass for a hex digit.
+  const expected = Buffer.from(expectedHex, 'latin1');
   const provided = Buffer.from(providedHex, 'utf8');
   // Only the length (always 64) can leak here; the contents are compared in constant time.
   return expected.length === provided.length && timingSafeEqual(expected, provided);
@@ -24,7 +26,7 @@ function sameSignature(expectedHex: string, providedHex: string): boolean {
 function expectedSignature(req: SignedHttpRequest, sig: ParsedSignature, key: Buffer, options: VerifyOptions, omitSessionToken: boolean): { signature: string; toSign: string } {
   const canonical = canonicalRequest(req, sig, options.payloadHash, { normalizePath: options.normalizePath, omitSessionToken });
   const toSign = stringToSign(sig, canonical);
-  return { signature: hmacSha256(key, toSign).toString('hex'), toSign };
+  return { signature: hmacSha256Hex(key, toSign), toSign };
 }
 
 export function verifySignature(req: SignedHttpRequest, sig: ParsedSignature, secretAccessKey: string, options: VerifyOptions): VerifyResult {
