@@ -9,6 +9,7 @@ import { escapeXml, xmlContent, type XmlObject } from './xml.js';
 
 export interface WireResponse {
   statusCode: number;
+  /** made for this response alone: the transport completes them in place (content-length) */
   headers: Record<string, string>;
   /** a stream (an S3 object's body) carries its own content-length header */
   body: string | Buffer | Readable;

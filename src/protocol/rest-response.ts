@@ -16,11 +16,21 @@ export class RestResponse {
   ) {}
 
   toWire(requestId: string): WireResponse {
-    return { statusCode: this.statusCode, headers: { ...this.headers, ...restRequestIdHeaders(requestId) }, body: this.body };
+    // One copy of the operation's headers, the request's two added to it (a second spread cost
+    // several µs per request under load).
+    const headers = { ...this.headers };
+    headers['x-amz-request-id'] = requestId;
+    headers['x-amz-id-2'] = hostId(requestId);
+    return { statusCode: this.statusCode, headers, body: this.body };
   }
+}
+
+/** The opaque host id S3 answers beside a request id: here the id's base64. */
+function hostId(requestId: string): string {
+  return Buffer.from(requestId, 'latin1').toString('base64');
 }
 
 /** S3 names a request by x-amz-request-id, and an opaque host id (x-amz-id-2) beside it. */
 export function restRequestIdHeaders(requestId: string): Record<string, string> {
-  return { 'x-amz-request-id': requestId, 'x-amz-id-2': Buffer.from(requestId).toString('base64') };
+  return { 'x-amz-request-id': requestId, 'x-amz-id-2': hostId(requestId) };
 }

@@ -109,7 +109,10 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure
   const payloadLength = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
   // A HEAD answer (S3's HeadObject) states the length of the body it does not send.
   const length = method === 'HEAD' ? (response.headers['content-length'] ?? payloadLength) : payloadLength;
-  const outgoing: Record<string, string | number> = { ...response.headers, 'content-length': length };
+  // The answer's headers are its own (every protocol makes them per request): completed in place
+  // rather than copied.
+  const outgoing = response.headers;
+  outgoing['content-length'] = String(length);
   if (body === 'too-large') outgoing.connection = 'close';
   res.writeHead(response.statusCode, outgoing);
   res.end(method === 'HEAD' ? undefined : payload);
