@@ -84,6 +84,20 @@ export class QueryInput {
     return value;
   }
 
+  /** An enumerated parameter: one of `values`, as written (AWS's enum value set error otherwise). */
+  oneOf<T extends string>(name: string, values: readonly T[]): T | undefined {
+    const value = this.params.get(name);
+    if (value === undefined) return undefined;
+    if (!(values as readonly string[]).includes(value)) throw constraintError(name, value, `Member must satisfy enum value set: [${values.join(', ')}]`);
+    return value as T;
+  }
+
+  requiredOneOf<T extends string>(name: string, values: readonly T[]): T {
+    const value = this.oneOf(name, values);
+    if (value === undefined) throw constraintError(name, null, 'Member must not be null');
+    return value;
+  }
+
   boolean(name: string): boolean | undefined {
     const text = this.params.get(name);
     if (text === undefined) return undefined;

@@ -58,11 +58,7 @@ function keyMetadataXml(key: AccessKeyRecord): XmlObject {
 }
 
 function statusOf(query: QueryInput): AccessKeyStatus {
-  const status = query.required('Status');
-  if (status !== 'Active' && status !== 'Inactive') {
-    throw validation(`1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]`);
-  }
-  return status;
+  return query.requiredOneOf('Status', ['Active', 'Inactive'] as const);
 }
 
 /** https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateAccessKey.html */

@@ -13,7 +13,7 @@ import type { QueryInput, StringRule } from '../../protocol/query-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
 import { operation, type Authorization, type Operation, type OperationContext, type OperationMap } from '../service.js';
 import {
-  GROUP_NAME, IAM_ACTION, PATH_PREFIX, ROLE_NAME, USER_NAME, compareNames, entityArnFor, enumParam, limitExceeded, noSuchEntity,
+  GROUP_NAME, IAM_ACTION, PATH_PREFIX, ROLE_NAME, USER_NAME, compareNames, entityArnFor, limitExceeded, noSuchEntity,
   pageFields, paginate, policyArnParam,
 } from './common.js';
 import { findManagedPolicy, policyNameOfArn, policyNotAttachable, policyNotFound, policyPathOfArn } from './managed-policies.js';
@@ -175,9 +175,9 @@ const listEntitiesForPolicy = operation({
   input: (query) => ({
     query,
     arn: policyArnParam(query),
-    entityFilter: enumParam<EntityFilter>(query, 'EntityFilter', ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy']),
+    entityFilter: query.oneOf<EntityFilter>('EntityFilter', ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy']),
     pathPrefix: query.optional('PathPrefix', PATH_PREFIX) ?? '/',
-    usageFilter: enumParam(query, 'PolicyUsageFilter', ['PermissionsPolicy', 'PermissionsBoundary'] as const),
+    usageFilter: query.oneOf('PolicyUsageFilter', ['PermissionsPolicy', 'PermissionsBoundary'] as const),
   }),
   authorize: (input) => ({ action: IAM_ACTION('ListEntitiesForPolicy'), resource: input.arn }),
   handle: (input, ctx) => {

@@ -53,17 +53,6 @@ export function pathOf(input: QueryInput): string {
   return input.optional('Path', PATH) ?? '/';
 }
 
-/** Enumerated parameters with AWS's ValidationError wording. */
-export function enumParam<T extends string>(input: QueryInput, name: string, values: readonly T[]): T | undefined {
-  const value = input.optional(name);
-  if (value === undefined) return undefined;
-  if (!(values as readonly string[]).includes(value)) {
-    const member = name.charAt(0).toLowerCase() + name.slice(1);
-    throw validation(`1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
-  }
-  return value as T;
-}
-
 /** The shape every policy ARN parameter (PolicyArn, PermissionsBoundary) is checked against while the input is read. */
 const POLICY_ARN_SHAPE = /^arn:[\w-]+:iam::[^:]*:policy\/./;
 

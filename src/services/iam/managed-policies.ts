@@ -20,7 +20,7 @@ import { operation, type Authorization, type OperationContext, type OperationMap
 import type { AwsManagedPolicySummary } from './aws-managed-policies.js';
 import {
   DESCRIPTION, IAM_ACTION, PATH_PREFIX, POLICY_DOCUMENT, POLICY_NAME, arnOf, checkPolicyDocument, compareNames, deleteConflict,
-  encodeDocument, entityAlreadyExists, enumParam, iamTime, limitExceeded, malformedPolicyDocument, noSuchEntity, now, pageFields,
+  encodeDocument, entityAlreadyExists, iamTime, limitExceeded, malformedPolicyDocument, noSuchEntity, now, pageFields,
   paginate, pathOf, policyArnParam,
 } from './common.js';
 import {
@@ -275,10 +275,10 @@ export const managedPolicyOperations: OperationMap = {
   ListPolicies: operation({
     input: (query) => ({
       query,
-      scope: enumParam<Scope>(query, 'Scope', ['All', 'AWS', 'Local']) ?? 'All',
+      scope: query.oneOf<Scope>('Scope', ['All', 'AWS', 'Local']) ?? 'All',
       onlyAttached: query.boolean('OnlyAttached') ?? false,
       pathPrefix: query.optional('PathPrefix', PATH_PREFIX) ?? '/',
-      usageFilter: enumParam<PolicyUsageFilter>(query, 'PolicyUsageFilter', ['PermissionsPolicy', 'PermissionsBoundary']),
+      usageFilter: query.oneOf<PolicyUsageFilter>('PolicyUsageFilter', ['PermissionsPolicy', 'PermissionsBoundary']),
     }),
     authorize: () => ({ action: IAM_ACTION('ListPolicies'), resource: '*' }),
     handle: (input, ctx) => {

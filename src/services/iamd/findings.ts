@@ -17,7 +17,7 @@ import { findingView, FINDING_TYPES, type FindingRecord, type FindingType } from
 import { AwsError } from '../../protocol/aws-error.js';
 import type { QueryInput, StringRule } from '../../protocol/query-input.js';
 import type { XmlObject } from '../../protocol/xml.js';
-import { enumParam, pageFields, paginate, pagingInput } from '../iam/common.js';
+import { pageFields, paginate, pagingInput } from '../iam/common.js';
 import { operation, type OperationContext, type OperationMap } from '../service.js';
 import { sessionXml } from './session-xml.js';
 
@@ -58,7 +58,7 @@ interface ListInput {
 
 const ListFindings = operation<ListInput>({
   input: (query) => ({
-    type: enumParam(query, 'Type', FINDING_TYPES),
+    type: query.oneOf('Type', FINDING_TYPES),
     instanceId: query.optional('InstanceId', INSTANCE_ID),
     accessKeyId: query.optional('AccessKeyId', ACCESS_KEY_ID),
     query: pagingInput(query),

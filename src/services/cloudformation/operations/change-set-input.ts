@@ -45,15 +45,8 @@ export function changeSetNameOrArn(query: QueryInput): string {
   return value;
 }
 
-function enumValue<T extends string>(query: QueryInput, name: string, values: readonly T[]): T | undefined {
-  const value = query.optional(name);
-  if (value === undefined) return undefined;
-  if (!(values as readonly string[]).includes(value)) throw constraintError(name, value, `Member must satisfy enum value set: [${values.join(', ')}]`);
-  return value as T;
-}
-
 function changeSetType(query: QueryInput): ChangeSetType {
-  const type = enumValue(query, 'ChangeSetType', CHANGE_SET_TYPES) ?? 'UPDATE';
+  const type = query.oneOf('ChangeSetType', CHANGE_SET_TYPES) ?? 'UPDATE';
   if (type === 'IMPORT' || query.structures('ResourcesToImport').length > 0) {
     throw validationError('iamd does not import existing resources into stacks (ChangeSetType IMPORT, ResourcesToImport).');
   }
@@ -74,7 +67,7 @@ function templateOf(query: QueryInput, type: ChangeSetType): { source: TemplateS
 export function changeSetInput(query: QueryInput): ChangeSetInput {
   if (query.has('RoleARN')) throw validationError('iamd does not support service roles (RoleARN): stacks act with the permissions of their caller.');
   const type = changeSetType(query);
-  const onStackFailure = enumValue(query, 'OnStackFailure', ON_STACK_FAILURE);
+  const onStackFailure = query.oneOf('OnStackFailure', ON_STACK_FAILURE);
   if (onStackFailure === 'DELETE' && type !== 'CREATE') throw validationError('OnStackFailure DELETE is only valid for a change set of type CREATE.');
   const description = query.optional('Description', { min: 1, max: 1024 });
   const clientToken = query.optional('ClientToken', { min: 1, max: 128 });

@@ -37,14 +37,11 @@ interface CreateStackInput {
 }
 
 function onFailureOf(query: QueryInput): { onFailure: OnFailure; disableRollback: boolean } {
-  const onFailure = query.optional('OnFailure');
   const disableRollback = query.boolean('DisableRollback');
-  if (onFailure !== undefined && disableRollback !== undefined) throw validationError('You cannot specify both DisableRollback and OnFailure.');
-  if (onFailure !== undefined && !(ON_FAILURE as readonly string[]).includes(onFailure)) {
-    throw validationError(`1 validation error detected: Value '${onFailure}' at 'onFailure' failed to satisfy constraint: Member must satisfy enum value set: [${ON_FAILURE.join(', ')}]`);
-  }
+  if (query.has('OnFailure') && disableRollback !== undefined) throw validationError('You cannot specify both DisableRollback and OnFailure.');
+  const onFailure = query.oneOf('OnFailure', ON_FAILURE);
   if (disableRollback) return { onFailure: 'DO_NOTHING', disableRollback: true };
-  return { onFailure: (onFailure as OnFailure | undefined) ?? 'ROLLBACK', disableRollback: onFailure === 'DO_NOTHING' };
+  return { onFailure: onFailure ?? 'ROLLBACK', disableRollback: onFailure === 'DO_NOTHING' };
 }
 
 export const CreateStack = operation<CreateStackInput>({

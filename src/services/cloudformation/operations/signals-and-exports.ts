@@ -19,10 +19,7 @@ interface SignalInput {
 /** https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_SignalResource.html */
 const SignalResource = operation<SignalInput>({
   input: (query) => {
-    const status = query.required('Status');
-    if (status !== 'SUCCESS' && status !== 'FAILURE') {
-      throw validationError(`1 validation error detected: Value '${status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [SUCCESS, FAILURE]`);
-    }
+    const status = query.requiredOneOf('Status', ['SUCCESS', 'FAILURE'] as const);
     return {
       stackName: stackNameOrId(query),
       logicalId: query.required('LogicalResourceId'),
