@@ -145,14 +145,12 @@ export function recordedRequestParameters(parameters: Readonly<Record<string, st
  * them in records ("Oct 27, 2025, 12:16:57 AM").
  */
 export function jsonRequestParameters(document: Readonly<Record<string, unknown>>, operation = ''): JsonObject | null {
-  const secrets = OPERATION_SECRETS.get(operation);
-  const shown = secrets === undefined ? document
-    : Object.fromEntries(Object.entries(document).map(([name, value]) => [name, secrets.has(name.toLowerCase()) ? HIDDEN : value]));
-  const converted = convertJson(shown, false);
+  const converted = convertJson(document, false, '', OPERATION_SECRETS.get(operation));
   return converted !== null && typeof converted === 'object' && !Array.isArray(converted) && Object.keys(converted).length > 0 ? converted : null;
 }
 
-function convertJson(value: unknown, hide: boolean, name = ''): JsonValue {
+/** `operationSecrets`: the operation's own secret members, for the document's top level only. */
+function convertJson(value: unknown, hide: boolean, name = '', operationSecrets?: ReadonlySet<string>): JsonValue {
   if (hide) return HIDDEN;
   if (typeof value === 'string') return clip(value);
   if (typeof value === 'number') return /Time$/.test(name) && Number.isFinite(value) ? recordDate(new Date(value * 1000)) : value;
@@ -163,7 +161,7 @@ function convertJson(value: unknown, hide: boolean, name = ''): JsonValue {
     let count = 0;
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
       if (++count > MAX_MEMBERS) break;
-      out[lowerCamel(key)] = convertJson(child, isSecretMember(key), key);
+      out[lowerCamel(key)] = convertJson(child, isSecretMember(key) || operationSecrets?.has(key.toLowerCase()) === true, key);
     }
     return out;
   }
