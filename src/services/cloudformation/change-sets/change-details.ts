@@ -6,6 +6,7 @@
  * new physical resource is the resource type's own rule (its schema's `replaces`, as the stack
  * runner applies it).
  */
+import { changeReplaces } from '../providers/provider.js';
 import { placeholderProvider, providerFor } from '../providers/registry.js';
 import { findReferences } from '../template/references.js';
 import type { ChangeScope, Replacement, RequiresRecreation, ResourceChangeDetail } from './types.js';
@@ -35,8 +36,7 @@ export interface DetailInputs {
 /** Whether changing this property of this type needs a new physical resource (what the stack runner will do). */
 export function requiresRecreation(type: string, property: string, placeholders: boolean): RequiresRecreation {
   const provider = providerFor(type) ?? (placeholders ? placeholderProvider(type) : undefined);
-  if (!provider?.update) return 'Always';
-  return provider.schema[property]?.replaces ? 'Always' : 'Never';
+  return provider === undefined || changeReplaces(provider, property) ? 'Always' : 'Never';
 }
 
 /** The details of one changed property, each cause once. */

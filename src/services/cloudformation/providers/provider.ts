@@ -68,6 +68,15 @@ export interface ResourceProvider {
   secretAttribute?(app: App, current: Provisioned, name: string): string | undefined;
 }
 
+/**
+ * Whether a change to this property needs a new physical resource: the type's schema says so
+ * (AWS's "Update requires: Replacement"), or the provider updates nothing in place. The one rule
+ * for both the stack runner and a change set's RequiresRecreation.
+ */
+export function changeReplaces(provider: ResourceProvider, property: string): boolean {
+  return !provider.update || provider.schema[property]?.replaces === true;
+}
+
 /** Declares a provider with its types checked once. */
 export function provider(definition: ResourceProvider): ResourceProvider {
   return definition;

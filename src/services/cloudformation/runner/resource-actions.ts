@@ -11,7 +11,7 @@
  * resources as placeholders.
  */
 import { changedProperties, validateProperties, type Properties } from '../providers/properties.js';
-import type { ProvisionedResource, ResourceProvider } from '../providers/provider.js';
+import { changeReplaces, type ProvisionedResource, type ResourceProvider } from '../providers/provider.js';
 import { implementedTypes, placeholderProvider, providerFor, recordsPlaceholders } from '../providers/registry.js';
 import type { ResourceDeclaration } from '../template/index.js';
 import type { StackResourceRecord } from '../types.js';
@@ -129,7 +129,7 @@ export async function updateResource(run: StackRun, logicalId: string): Promise<
     op.putResource({ ...before, dependsOn, ...(retain ? { retain: true } : { retain: undefined }) });
     return { ok: true };
   }
-  const replace = declaration.type !== before.type || !provider.update || [...changed].some((name) => provider.schema[name]?.replaces);
+  const replace = declaration.type !== before.type || [...changed].some((name) => changeReplaces(provider, name));
   const type = declaration.type;
   try {
     if (!replace) {
