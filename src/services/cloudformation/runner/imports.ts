@@ -3,21 +3,9 @@
  * imports an export no stack has fails at once ("No export named X found. Rollback requested by
  * user."). Import names that depend on resources are left to evaluation time.
  */
-import { resolveValue } from '../template/index.js';
+import { findReferences, resolveValue } from '../template/index.js';
 import { evaluationContext, findExport } from './evaluation.js';
 import type { StackRun } from './stack-run.js';
-
-/** Every Fn::ImportValue argument in a value (as written in the template). */
-function importArguments(value: unknown, found: unknown[]): unknown[] {
-  if (Array.isArray(value)) for (const item of value) importArguments(item, found);
-  else if (typeof value === 'object' && value !== null) {
-    for (const [key, inner] of Object.entries(value)) {
-      if (key === 'Fn::ImportValue') found.push(inner);
-      importArguments(inner, found);
-    }
-  }
-  return found;
-}
 
 /** The first export name the template imports that no other stack exports. */
 export function missingImport(run: StackRun): string | undefined {
@@ -30,7 +18,7 @@ export function missingImport(run: StackRun): string | undefined {
     if (output.condition === undefined || conditions.get(output.condition)) values.push(output.value);
   }
   const context = evaluationContext(run.app, () => run.op.stack, run.template);
-  for (const argument of importArguments(values, [])) {
+  for (const argument of findReferences(values).imports) {
     let name: unknown;
     try {
       name = resolveValue(argument, context);

@@ -1,6 +1,6 @@
 /**
- * What a template value refers to: the targets of Ref, Fn::GetAtt and Fn::Sub variables, and the
- * conditions named by Fn::If (or by `Condition` inside the Conditions section). With a
+ * What a template value refers to: the targets of Ref, Fn::GetAtt and Fn::Sub variables, the
+ * exports Fn::ImportValue reads, and the conditions named by Fn::If (or by `Condition` inside the Conditions section). With a
  * `branchTaken` answer, only the Fn::If branch actually taken is followed, the way CloudFormation
  * ignores references in branches it does not take.
  */
@@ -24,6 +24,8 @@ export interface FoundReferences {
   conditions: ConditionReference[];
   /** names of every function met, in order (for checks such as "no Fn::GetAZs in an export name") */
   functions: string[];
+  /** the argument of every Fn::ImportValue, as written (an export name once resolved) */
+  imports: unknown[];
 }
 
 export interface FindOptions {
@@ -36,7 +38,7 @@ export interface FindOptions {
 }
 
 export function findReferences(value: unknown, options: FindOptions = {}): FoundReferences {
-  const found: FoundReferences = { references: [], conditions: [], functions: [] };
+  const found: FoundReferences = { references: [], conditions: [], functions: [], imports: [] };
   walk(value, options, found);
   return found;
 }
@@ -79,6 +81,10 @@ function visitFunction(name: string, argument: unknown, options: FindOptions, fo
       return;
     case 'Fn::If':
       visitIf(argument, options, found);
+      return;
+    case 'Fn::ImportValue':
+      found.imports.push(argument);
+      walk(argument, options, found);
       return;
     default:
       walk(argument, options, found);
