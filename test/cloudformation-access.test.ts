@@ -9,7 +9,8 @@
  * resource that uses it but never an event.
  */
 import {
-  CreateStackCommand, DeleteStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand, type CloudFormationClient,
+  CreateChangeSetCommand, CreateStackCommand, DeleteStackCommand, DescribeStackResourcesCommand, DescribeStacksCommand, UpdateStackCommand,
+  type CloudFormationClient,
 } from '@aws-sdk/client-cloudformation';
 import { CreateRoleCommand, GetRoleCommand } from '@aws-sdk/client-iam';
 import assert from 'node:assert/strict';
@@ -100,6 +101,46 @@ describe('the caller\'s permissions', () => {
     assert.equal((await settledStack(deployer, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
     await expectAwsError(iam.send(new GetRoleCommand({ RoleName: 'via-cfn-role' })), 'NoSuchEntity');
     iam.destroy();
+    deployer.destroy();
+  });
+
+  it('cloudformation:ResourceTypes and cloudformation:TemplateUrl: the template a request names is checked by CreateStack, UpdateStack and CreateChangeSet alike', async () => {
+    const MUTATIONS = ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:CreateChangeSet'];
+    const noIam = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['cloudformation:*', 'ec2:*'], Resource: '*' },
+        { Effect: 'Deny', Action: MUTATIONS, Resource: '*', Condition: { 'ForAnyValue:StringLike': { 'cloudformation:ResourceTypes': 'AWS::IAM::*' } } },
+        { Effect: 'Deny', Action: MUTATIONS, Resource: '*', Condition: { StringLike: { 'cloudformation:TemplateUrl': '*/untrusted/*' } } },
+      ],
+    });
+    const deployer = cloudformationClient(server, await createUserWithKey(server, 'no-iam-templates', noIam));
+    const denied = (action: string, stack: string) => new RegExp(
+      `^User: arn:aws:iam::000000000000:user/no-iam-templates is not authorized to perform: cloudformation:${action} on resource: arn:aws:cloudformation:us-east-1:000000000000:stack/${stack}/.* with an explicit deny in an identity-based policy$`);
+    const network = 'Resources:\n  Network:\n    Type: AWS::EC2::VPC\n    Properties: {CidrBlock: 10.91.0.0/16}\n';
+
+    const stack = await createStack(deployer, { StackName: 'network-only', TemplateBody: network });
+    assert.equal(stack.StackStatus, 'CREATE_COMPLETE');
+    const create = await expectAwsError(deployer.send(new CreateStackCommand({
+      StackName: 'with-role', TemplateBody: ROLE_STACK('no-iam-role'), Capabilities: ['CAPABILITY_NAMED_IAM'],
+    })), 'AccessDenied');
+    assert.match(create.message, denied('CreateStack', 'with-role'));
+    const update = await expectAwsError(deployer.send(new UpdateStackCommand({
+      StackName: 'network-only', TemplateBody: ROLE_STACK('no-iam-role'), Capabilities: ['CAPABILITY_NAMED_IAM'],
+    })), 'AccessDenied');
+    assert.match(update.message, denied('UpdateStack', 'network-only'));
+    const changeSet = await expectAwsError(deployer.send(new CreateChangeSetCommand({
+      StackName: 'network-only', ChangeSetName: 'add-role', TemplateBody: ROLE_STACK('no-iam-role'), Capabilities: ['CAPABILITY_NAMED_IAM'],
+    })), 'AccessDenied');
+    assert.match(changeSet.message, denied('CreateChangeSet', 'network-only'));
+    // Refused on the URL alone, before the template is read.
+    const byUrl = await expectAwsError(deployer.send(new UpdateStackCommand({
+      StackName: 'network-only', TemplateURL: `${server.url}/untrusted/network.yaml`,
+    })), 'AccessDenied');
+    assert.match(byUrl.message, denied('UpdateStack', 'network-only'));
+    await expectAwsError(iamClient(server).send(new GetRoleCommand({ RoleName: 'no-iam-role' })), 'NoSuchEntity');
+    await deployer.send(new DeleteStackCommand({ StackName: 'network-only' }));
+    assert.equal((await settledStack(deployer, stack.StackId!)).StackStatus, 'DELETE_COMPLETE');
     deployer.destroy();
   });
 });

@@ -5,10 +5,10 @@
 import type { Tag } from '../../../directory/types.js';
 import { constraintError, type QueryInput } from '../../../protocol/query-input.js';
 import type { ChangeSetType } from '../change-sets/types.js';
-import { noTemplate, validationError } from '../errors.js';
+import { validationError } from '../errors.js';
 import type { ParameterValueInput } from '../template/index.js';
 import type { OnFailure } from '../types.js';
-import { capabilitiesOf, notificationArnsOf, parametersOf, stackNameOrId, tagsOf, templateSource, type TemplateSource } from './input.js';
+import { capabilitiesOf, notificationArnsOf, parametersOf, stackNameOrId, tagsOf, updateTemplateOf, type TemplateSource } from './input.js';
 
 const CHANGE_SET_NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/;
 const CHANGE_SET_TYPES = ['CREATE', 'UPDATE', 'IMPORT'] as const;
@@ -54,14 +54,9 @@ function changeSetType(query: QueryInput): ChangeSetType {
 }
 
 function templateOf(query: QueryInput, type: ChangeSetType): { source: TemplateSource; usePreviousTemplate: boolean } {
-  const usePreviousTemplate = query.boolean('UsePreviousTemplate') ?? false;
-  const source = templateSource(query, true);
-  if (usePreviousTemplate && (source.body !== undefined || source.url !== undefined)) {
-    throw validationError('You cannot specify both usePreviousTemplate and Template Body/Template Url.');
-  }
-  if (usePreviousTemplate && type === 'CREATE') throw validationError('UsePreviousTemplate cannot be used to create a stack: it has no previous template.');
-  if (!usePreviousTemplate && source.body === undefined && source.url === undefined) throw noTemplate();
-  return { source, usePreviousTemplate };
+  const template = updateTemplateOf(query);
+  if (template.usePreviousTemplate && type === 'CREATE') throw validationError('UsePreviousTemplate cannot be used to create a stack: it has no previous template.');
+  return template;
 }
 
 export function changeSetInput(query: QueryInput): ChangeSetInput {

@@ -20,17 +20,17 @@ import { operation, type OperationContext } from '../../service.js';
 import { changeSetArn, changeSetsOf } from '../change-sets/lookup.js';
 import { computeChangeSet } from '../change-sets/lifecycle.js';
 import type { ChangeSetRecord } from '../change-sets/types.js';
-import { cannotUpdate, changeSetMismatch, changeSetStackNotFound, validationError } from '../errors.js';
+import { changeSetMismatch, changeSetStackNotFound, validationError } from '../errors.js';
 import { stackArn } from '../runner/names.js';
 import { StackOperation } from '../runner/stack-operation.js';
 import type { StackRecord } from '../types.js';
 import { changeSetInput, type ChangeSetInput } from './change-set-input.js';
 import { requestTagKeys } from '../../iam/tags.js';
-import { resourceTypesOf } from './common.js';
+import { templateConditionKeys } from './common.js';
 import { templateText } from './input.js';
 import { prepareTemplate, type PreparedTemplate } from './prepare-template.js';
 import { findStack, stackAuthorization } from './stacks.js';
-import { UPDATABLE } from './update-stack.js';
+import { requireUpdatable } from './update-stack.js';
 
 /** The stack a REVIEW_IN_PROGRESS stack starts as: a name, an id, no resources yet. */
 function reviewStack(ctx: OperationContext, input: ChangeSetInput, body: string): StackRecord {
@@ -64,7 +64,7 @@ function targetStack(ctx: OperationContext, input: ChangeSetInput, body: string)
     return existing ? { stack: existing, isNew: false } : { stack: reviewStack(ctx, input, body), isNew: true };
   }
   if (!existing || existing.status === 'DELETE_COMPLETE') throw changeSetStackNotFound(input.stackName);
-  if (!UPDATABLE.includes(existing.status) || ctx.app.cloudformation.running.has(existing.stackId)) throw cannotUpdate(existing.stackId, existing.status);
+  requireUpdatable(ctx.app, existing);
   return { stack: existing, isNew: false };
 }
 
@@ -109,8 +109,7 @@ export const CreateChangeSet = operation<ChangeSetInput>({
   input: (query) => changeSetInput(query),
   authorize: (input, ctx) => stackAuthorization(ctx, 'CreateChangeSet', input.stackName, {
     'cloudformation:ChangeSetName': input.changeSetName,
-    'cloudformation:TemplateUrl': input.source.url,
-    'cloudformation:ResourceTypes': input.source.body !== undefined ? resourceTypesOf(input.source.body) : undefined,
+    ...templateConditionKeys(input.source),
     ...requestTagKeys(input.tags ?? []),
   }),
   async handle(input, ctx) {

@@ -21,7 +21,7 @@ import { capabilitiesOf, newStackName, notificationArnsOf, parametersOf, tagsOf,
 import { prepareTemplate } from './prepare-template.js';
 import { cfnAction, findStack } from './stacks.js';
 import { requestTagKeys } from '../../iam/tags.js';
-import { resourceTypesOf } from './common.js';
+import { templateConditionKeys } from './common.js';
 import { startCreate } from './stack-starts.js';
 
 const ON_FAILURE: readonly OnFailure[] = ['DO_NOTHING', 'ROLLBACK', 'DELETE'];
@@ -57,8 +57,7 @@ export const CreateStack = operation<CreateStackInput>({
     action: cfnAction('CreateStack'),
     resource: `arn:aws:cloudformation:${ctx.app.region}:${ctx.app.accountId}:stack/${input.stackName}/*`,
     conditionKeys: {
-      'cloudformation:TemplateUrl': input.source.url,
-      'cloudformation:ResourceTypes': input.source.body !== undefined ? resourceTypesOf(input.source.body) : undefined,
+      ...templateConditionKeys(input.source),
       ...requestTagKeys(input.tags),
     },
   }),

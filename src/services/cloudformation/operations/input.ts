@@ -51,6 +51,20 @@ export function templateSource(query: QueryInput, optional = false): TemplateSou
   return { ...(body !== undefined ? { body } : {}), ...(url !== undefined ? { url } : {}) };
 }
 
+/**
+ * The template of an update (UpdateStack, CreateChangeSet): TemplateBody or TemplateURL, or
+ * UsePreviousTemplate instead of both.
+ */
+export function updateTemplateOf(query: QueryInput): { source: TemplateSource; usePreviousTemplate: boolean } {
+  const usePreviousTemplate = query.boolean('UsePreviousTemplate') ?? false;
+  const source = templateSource(query, true);
+  if (usePreviousTemplate && (source.body !== undefined || source.url !== undefined)) {
+    throw validationError('You cannot specify both usePreviousTemplate and Template Body/Template Url.');
+  }
+  if (!usePreviousTemplate && source.body === undefined && source.url === undefined) throw noTemplate();
+  return { source, usePreviousTemplate };
+}
+
 /** The template's text: the body as given, or the object TemplateURL names (read as the caller). */
 export async function templateText(ctx: OperationContext, source: TemplateSource): Promise<string> {
   if (source.body !== undefined) return source.body;

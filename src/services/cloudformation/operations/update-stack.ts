@@ -9,16 +9,22 @@
 import type { Tag } from '../../../directory/types.js';
 import type { QueryInput } from '../../../protocol/query-input.js';
 import { operation } from '../../service.js';
-import { cannotUpdate, noTemplate, noUpdates, validationError } from '../errors.js';
+import { cannotUpdate, noUpdates } from '../errors.js';
 import { obsoleteChangeSets } from '../change-sets/lifecycle.js';
-import type { StackStatus } from '../types.js';
-import { resourceTypesOf } from './common.js';
-import { capabilitiesOf, parametersOf, stackNameOrId, tagsOf, templateSource, templateText, type TemplateSource } from './input.js';
+import type { StackRecord, StackStatus } from '../types.js';
+import type { App } from '../../../server/app.js';
+import { templateConditionKeys } from './common.js';
+import { capabilitiesOf, parametersOf, stackNameOrId, tagsOf, templateText, updateTemplateOf, type TemplateSource } from './input.js';
 import { prepareTemplate } from './prepare-template.js';
 import { startUpdate } from './stack-starts.js';
 import { requireStack, stackAuthorization } from './stacks.js';
 
 export const UPDATABLE: readonly StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
+
+/** A stack an update (UpdateStack, an UPDATE change set) may start on: at rest in an updatable status. */
+export function requireUpdatable(app: App, stack: StackRecord): void {
+  if (!UPDATABLE.includes(stack.status) || app.cloudformation.running.has(stack.stackId)) throw cannotUpdate(stack.stackId, stack.status);
+}
 
 interface UpdateStackInput {
   stackName: string;
@@ -31,12 +37,7 @@ interface UpdateStackInput {
 
 export const UpdateStack = operation<UpdateStackInput>({
   input: (query) => {
-    const usePreviousTemplate = query.boolean('UsePreviousTemplate') ?? false;
-    const source = templateSource(query, true);
-    if (usePreviousTemplate && (source.body !== undefined || source.url !== undefined)) {
-      throw validationError('You cannot specify both usePreviousTemplate and Template Body/Template Url.');
-    }
-    if (!usePreviousTemplate && source.body === undefined && source.url === undefined) throw noTemplate();
+    const { source, usePreviousTemplate } = updateTemplateOf(query);
     return {
       stackName: stackNameOrId(query),
       source,
@@ -46,14 +47,10 @@ export const UpdateStack = operation<UpdateStackInput>({
       ...(query.structures('Tags').length > 0 ? { tags: tagsOf(query) } : {}),
     };
   },
-  authorize: (input, ctx) => stackAuthorization(ctx, 'UpdateStack', input.stackName, {
-    'cloudformation:TemplateUrl': input.source.url,
-    'cloudformation:ResourceTypes': input.source.body !== undefined ? resourceTypesOf(input.source.body) : undefined,
-  }),
+  authorize: (input, ctx) => stackAuthorization(ctx, 'UpdateStack', input.stackName, templateConditionKeys(input.source)),
   async handle(input, ctx) {
     const stack = requireStack(ctx.app, input.stackName);
-    const state = ctx.app.cloudformation;
-    if (!UPDATABLE.includes(stack.status) || state.running.has(stack.stackId)) throw cannotUpdate(stack.stackId, stack.status);
+    requireUpdatable(ctx.app, stack);
     const body = input.usePreviousTemplate ? stack.templateBody : await templateText(ctx, input.source);
     const previous = new Map(stack.parameters.map((parameter) => [parameter.key, parameter.value]));
     const prepared = prepareTemplate(ctx.app, body, parametersOf(input.query), input.capabilities, stack, previous);
