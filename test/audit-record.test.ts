@@ -9,6 +9,8 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, GetFederationTokenCommand,
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CloudTrailEvent } from '../src/audit/cloudtrail-event.js';
+import { claimedIdentity, identityOfCaller } from '../src/audit/user-identity.js';
+import type { ParsedSignature } from '../src/sigv4/index.js';
 import { fixedClock } from '../src/domain/clock.js';
 import { createUserWithKey, allow } from './helpers/iam.js';
 import { createInstanceRole, endpointsOf, fetchCredentials, credentialsOf, putInstance } from './helpers/imds.js';
@@ -228,6 +230,25 @@ describe('failures', () => {
     assert.equal(record.userIdentity.type, 'IAMUser');
     assert.equal(record.userIdentity.userName, 'alice');
     assert.equal(record.userIdentity.accessKeyId, alice.accessKeyId);
+  });
+
+  it("a failed request's identity is its key's own frozen object, made once (as its successful calls' are): its JSON is made once too", async () => {
+    const signatureOf = (accessKeyId: string, securityToken?: string): ParsedSignature => ({
+      form: 'header', accessKeyId, scopeDate: '20261128', region: 'us-east-1', service: 'sts', credentialScope: '20261128/us-east-1/sts/aws4_request',
+      signedHeaders: ['host'], signature: '0'.repeat(64), amzDate: '20261128T000000Z', requestTime: new Date(), ...(securityToken !== undefined ? { securityToken } : {}),
+    });
+    const sts = stsClient(server, alice);
+    const session = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/deployer`, RoleSessionName: 'claimed' }))).Credentials!;
+    sts.destroy();
+    for (const signature of [signatureOf(alice.accessKeyId), signatureOf(server.root.accessKeyId), signatureOf(session.AccessKeyId!, session.SessionToken!)]) {
+      const first = claimedIdentity(server.app, signature);
+      assert.ok(Object.isFrozen(first), first.type);
+      assert.equal(claimedIdentity(server.app, signature), first, first.type);
+    }
+    const user = server.app.directory.get('user', 'alice')!;
+    assert.equal(claimedIdentity(server.app, signatureOf(alice.accessKeyId)), identityOfCaller(server.app, {
+      kind: 'user', accountId: ACCOUNT, arn: user.arn, userId: user.userId, userName: 'alice', accessKeyId: alice.accessKeyId,
+    }));
   });
 
   it('an unsigned request is recorded as MissingAuthenticationToken with no identity', async () => {

@@ -15,8 +15,9 @@
  *   key and sessionContext.attributes.
  * - Unknown: a key nobody owns; only the access key id is known.
  *
- * Identities are immutable and shared between the records of one caller: a session's Caller is one
- * frozen object per token (auth/authenticate.ts), long-term keys are cached by key id.
+ * Identities are immutable and shared between the records of one caller, its failed requests
+ * included: a session's identity is kept per claims object (one per token, auth/session-token.ts),
+ * a long-term key's by key id. An unknown key's is made per request, unfrozen (any string can be sent).
  */
 import type { Caller } from '../auth/caller.js';
 import type { SessionClaims } from '../auth/session-token.js';
@@ -26,31 +27,36 @@ import type { App } from '../server/app.js';
 import type { ParsedSignature } from '../sigv4/index.js';
 import type { SessionContext, UserIdentity } from './cloudtrail-event.js';
 
-const bySessionCaller = new WeakMap<Caller, UserIdentity>();
+/** A session's identity per claims object (the token codec keeps one per token), for its calls and its failed ones alike. */
+const bySession = new WeakMap<SessionClaims, UserIdentity>();
 const byLongTermKey = new Map<string, { arn: string; identity: UserIdentity }>();
 const CACHE_LIMIT = 10_000;
+const UNKNOWN: UserIdentity = Object.freeze({ type: 'Unknown' });
+
+/**
+ * The identity of a long-term key (root's or an IAM user's), the same frozen object for every
+ * record of the key, whether the request was authenticated or only claimed the key: its JSON is
+ * then made once (packed-event.ts). A key never changes owner; a renamed user has another ARN.
+ */
+function longTermIdentity(accessKeyId: string, arn: string, make: () => UserIdentity): UserIdentity {
+  const cached = byLongTermKey.get(accessKeyId);
+  if (cached && cached.arn === arn) return cached.identity;
+  const identity = make();
+  if (byLongTermKey.size >= CACHE_LIMIT) byLongTermKey.clear();
+  byLongTermKey.set(accessKeyId, { arn, identity });
+  return identity;
+}
+
+function iamUserIdentity(accountId: string, userId: string, arn: string, accessKeyId: string, userName: string | undefined): UserIdentity {
+  return Object.freeze({ type: 'IAMUser', principalId: userId, arn, accountId, accessKeyId, ...(userName !== undefined ? { userName } : {}) });
+}
 
 /** The identity of an authenticated caller. */
 export function identityOfCaller(app: App, caller: Caller): UserIdentity {
-  if (caller.session) {
-    let identity = bySessionCaller.get(caller);
-    if (identity === undefined) {
-      identity = identityOfSession(app, caller.session);
-      bySessionCaller.set(caller, identity);
-    }
-    return identity;
-  }
-  const cached = byLongTermKey.get(caller.accessKeyId);
-  if (cached && cached.arn === caller.arn) return cached.identity;
-  const identity: UserIdentity = caller.kind === 'root'
+  if (caller.session) return sessionIdentity(app, caller.session);
+  return longTermIdentity(caller.accessKeyId, caller.arn, () => (caller.kind === 'root'
     ? rootIdentity(caller.accountId, caller.accessKeyId)
-    : Object.freeze({
-      type: 'IAMUser', principalId: caller.userId, arn: caller.arn, accountId: caller.accountId, accessKeyId: caller.accessKeyId,
-      ...(caller.userName !== undefined ? { userName: caller.userName } : {}),
-    });
-  if (byLongTermKey.size >= CACHE_LIMIT) byLongTermKey.clear();
-  byLongTermKey.set(caller.accessKeyId, { arn: caller.arn, identity });
-  return identity;
+    : iamUserIdentity(caller.accountId, caller.userId, caller.arn, caller.accessKeyId, caller.userName)));
 }
 
 /**
@@ -59,17 +65,18 @@ export function identityOfCaller(app: App, caller: Caller): UserIdentity {
  * even when inactive or when the signature is wrong. Never trusted for anything but the record.
  */
 export function claimedIdentity(app: App, signature: ParsedSignature | null): UserIdentity {
-  if (signature === null) return { type: 'Unknown' };
+  if (signature === null) return UNKNOWN;
   const accessKeyId = signature.accessKeyId;
   if (signature.securityToken !== undefined) {
     const claims = app.tokens.open(signature.securityToken);
-    if (claims && claims.accessKeyId === accessKeyId) return identityOfSession(app, claims);
+    if (claims && claims.accessKeyId === accessKeyId) return sessionIdentity(app, claims);
     return { type: 'Unknown', accessKeyId };
   }
-  if (accessKeyId === app.root.accessKeyId) return rootIdentity(app.accountId, accessKeyId);
+  if (accessKeyId === app.root.accessKeyId) return longTermIdentity(accessKeyId, rootArn(app.accountId), () => rootIdentity(app.accountId, accessKeyId));
   const key = app.directory.get('access-key', accessKeyId);
   const user = key?.userName === undefined ? undefined : app.directory.get('user', key.userName);
-  if (user) return { type: 'IAMUser', principalId: user.userId, arn: user.arn, accountId: app.accountId, accessKeyId, userName: user.userName };
+  if (user) return longTermIdentity(accessKeyId, user.arn, () => iamUserIdentity(app.accountId, user.userId, user.arn, accessKeyId, user.userName));
+  // Any string can be sent as a key id: made per request, and not frozen, so that nothing keeps it (packed-event.ts).
   return { type: 'Unknown', accessKeyId };
 }
 
@@ -79,6 +86,15 @@ function rootIdentity(accountId: string, accessKeyId: string): UserIdentity {
 
 function sessionAttributes(claims: SessionClaims): SessionContext['attributes'] {
   return { creationDate: isoSeconds(new Date(claims.issuedAt)), mfaAuthenticated: claims.mfaAuthenticated ? 'true' : 'false' };
+}
+
+function sessionIdentity(app: App, claims: SessionClaims): UserIdentity {
+  let identity = bySession.get(claims);
+  if (identity === undefined) {
+    identity = identityOfSession(app, claims);
+    bySession.set(claims, identity);
+  }
+  return identity;
 }
 
 function identityOfSession(app: App, claims: SessionClaims): UserIdentity {
