@@ -20,7 +20,7 @@ import { changeSetNameOrArn } from './change-set-input.js';
 import { stackNameOrId } from './input.js';
 import { prepareTemplate } from './prepare-template.js';
 import { startCreate, startUpdate, type StartOptions } from './stack-starts.js';
-import { UPDATABLE } from './update-stack.js';
+import { isUpdatable } from './update-stack.js';
 
 interface ExecuteChangeSetInput {
   changeSetName: string;
@@ -35,8 +35,10 @@ function checkExecutable(ctx: OperationContext, changeSet: ChangeSetRecord, stac
   if (changeSet.executionStatus !== 'AVAILABLE') {
     throw invalidChangeSetStatus(`ChangeSet [${id}] cannot be executed in its current execution status of [${changeSet.executionStatus}]`);
   }
-  const ready = changeSet.type === 'CREATE' ? stack.status === 'REVIEW_IN_PROGRESS' : UPDATABLE.includes(stack.status);
-  if (!ready || ctx.app.cloudformation.running.has(stack.stackId)) {
+  const ready = changeSet.type === 'CREATE'
+    ? stack.status === 'REVIEW_IN_PROGRESS' && !ctx.app.cloudformation.running.has(stack.stackId)
+    : isUpdatable(ctx.app, stack);
+  if (!ready) {
     throw invalidChangeSetStatus(`ChangeSet [${id}] cannot be executed while its stack is in ${stack.status} state`);
   }
 }

@@ -19,11 +19,16 @@ import { prepareTemplate } from './prepare-template.js';
 import { startUpdate } from './stack-starts.js';
 import { requireStack, stackAuthorization } from './stacks.js';
 
-export const UPDATABLE: readonly StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
+const UPDATABLE: readonly StackStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'];
 
-/** A stack an update (UpdateStack, an UPDATE change set) may start on: at rest in an updatable status. */
+/** Whether an update (UpdateStack, an UPDATE change set, its execution) may start on the stack: at rest in an updatable status. */
+export function isUpdatable(app: App, stack: StackRecord): boolean {
+  return UPDATABLE.includes(stack.status) && !app.cloudformation.running.has(stack.stackId);
+}
+
+/** isUpdatable, or UpdateStack's ValidationError saying the stack's status. */
 export function requireUpdatable(app: App, stack: StackRecord): void {
-  if (!UPDATABLE.includes(stack.status) || app.cloudformation.running.has(stack.stackId)) throw cannotUpdate(stack.stackId, stack.status);
+  if (!isUpdatable(app, stack)) throw cannotUpdate(stack.stackId, stack.status);
 }
 
 interface UpdateStackInput {
