@@ -147,6 +147,43 @@ describe('objects', () => {
     assert.equal(Buffer.from(await matched.Body!.transformToByteArray()).toString(), body.toString());
   });
 
+  it('answers each request with its own headers, and an object changed with its new ones', async () => {
+    // A client that asks for checksums only when told to (this SDK asks on every GetObject by default).
+    const asked = s3Client(server, server.root, { responseChecksumValidation: 'WHEN_REQUIRED' });
+    after(() => asked.destroy());
+    const get = (extra: Partial<{ Range: string; ResponseContentType: string; ChecksumMode: 'ENABLED' }> = {}) =>
+      asked.send(new GetObjectCommand({ Bucket: 'data', Key: 'shared-headers', ...extra }));
+    const plain = async (): Promise<void> => {
+      const answer = await get();
+      assert.equal(answer.ContentType, 'text/plain');
+      assert.equal(answer.ContentLength, 16);
+      assert.equal(answer.ContentRange, undefined);
+      assert.equal(answer.ChecksumCRC32, undefined);
+      assert.equal((await answer.Body!.transformToString()), '0123456789abcdef');
+    };
+    await s3.send(new PutObjectCommand({ Bucket: 'data', Key: 'shared-headers', Body: '0123456789abcdef', ContentType: 'text/plain', ChecksumAlgorithm: 'CRC32' }));
+    await plain();
+    const overridden = await get({ Range: 'bytes=0-3', ResponseContentType: 'application/json' });
+    assert.equal(overridden.ContentType, 'application/json');
+    assert.equal(overridden.ContentRange, 'bytes 0-3/16');
+    assert.equal(overridden.ContentLength, 4);
+    await overridden.Body!.transformToByteArray();
+    const withChecksum = await get({ ChecksumMode: 'ENABLED' });
+    assert.ok(withChecksum.ChecksumCRC32);
+    await withChecksum.Body!.transformToByteArray();
+    await plain();
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: 'data', Key: 'shared-headers' }))).TagCount, undefined);
+    await s3.send(new PutObjectTaggingCommand({ Bucket: 'data', Key: 'shared-headers', Tagging: { TagSet: [{ Key: 'team', Value: 'blue' }] } }));
+    assert.equal((await s3.send(new HeadObjectCommand({ Bucket: 'data', Key: 'shared-headers' }))).TagCount, 1);
+    assert.equal((await get()).TagCount, 1);
+    await s3.send(new PutObjectCommand({ Bucket: 'data', Key: 'shared-headers', Body: 'replaced', ContentType: 'text/csv' }));
+    const replaced = await get();
+    assert.equal(replaced.ContentType, 'text/csv');
+    assert.equal(replaced.ContentLength, 8);
+    assert.equal(replaced.TagCount, undefined);
+    assert.equal(await replaced.Body!.transformToString(), 'replaced');
+  });
+
   it('answers NoSuchKey with the key, and deletes idempotently', async () => {
     const error = await expectAwsError(s3.send(new GetObjectCommand({ Bucket: 'data', Key: 'missing/key' })), 'NoSuchKey');
     assert.equal((error as unknown as { Key?: string }).Key, 'missing/key');

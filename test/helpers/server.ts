@@ -5,7 +5,7 @@
  * instance address (a free one, chosen once per server), the API on the server's port.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -106,8 +106,8 @@ export function stsClient(server: TestServer, credentials: Credentials = server.
 }
 
 /** S3 with path-style addressing (virtual hosts like bucket.127.0.0.1 do not resolve). */
-export function s3Client(server: TestServer, credentials: Credentials = server.root): S3Client {
-  return new S3Client({ ...clientConfig(server, credentials), forcePathStyle: true });
+export function s3Client(server: TestServer, credentials: Credentials = server.root, options: Partial<S3ClientConfig> = {}): S3Client {
+  return new S3Client({ ...clientConfig(server, credentials), forcePathStyle: true, ...options });
 }
 
 /** Awaits a call that must fail with AWS error `code`; returns the error for further checks. */

@@ -11,7 +11,8 @@ import { existingTagKeys, requestAuthorization } from './access.js';
 import { bucketOf } from './buckets.js';
 import { noSuchKey } from './errors.js';
 import {
-  applyResponseOverrides, checksumHeaders, checkPreconditions, metadataFromHeaders, objectHeaders, requestedChecksum, requestedRange,
+  applyResponseOverrides, checksumHeaders, checksumModeEnabled, checkPreconditions, hasResponseOverrides, metadataFromHeaders, objectHeaders,
+  requestedChecksum, requestedRange,
 } from './object-headers.js';
 import { asRest, targetOf } from './router.js';
 import { emptyAnswer } from './s3-xml.js';
@@ -69,10 +70,13 @@ const getObject = operation({
   input: (query) => asRest(query),
   authorize: (input, ctx) => readAuthorization(input, ctx.app),
   handle: (input, ctx) => {
-    const { object, headers, notModified } = readObject(ctx.app, input);
+    const { object, notModified } = readObject(ctx.app, input);
     if (notModified) return notModified;
-    applyResponseOverrides(headers, input);
+    const whole = objectHeaders(object, checksumModeEnabled(input));
     const range = requestedRange(input.header('range'), object.size);
+    if (!range && !hasResponseOverrides(input)) return new RestResponse(200, whole, object.size === 0 ? '' : bodyOf(ctx.app, object));
+    const headers = { ...whole };
+    applyResponseOverrides(headers, input);
     if (range) {
       // the whole object's checksums do not describe a part of it
       for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
@@ -80,7 +84,6 @@ const getObject = operation({
       headers['content-length'] = String(range.end - range.start + 1);
       return new RestResponse(206, headers, bodyOf(ctx.app, object, range));
     }
-    headers['content-length'] = String(object.size);
     return new RestResponse(200, headers, object.size === 0 ? '' : bodyOf(ctx.app, object));
   },
 });
@@ -89,19 +92,17 @@ const headObject = operation({
   input: (query) => asRest(query),
   authorize: (input, ctx) => readAuthorization(input, ctx.app),
   handle: (input, ctx) => {
-    const { object, headers, notModified } = readObject(ctx.app, input);
-    if (notModified) return notModified;
-    headers['content-length'] = String(object.size);
-    return new RestResponse(200, headers, '');
+    const { object, notModified } = readObject(ctx.app, input);
+    return notModified ?? new RestResponse(200, objectHeaders(object, checksumModeEnabled(input)), '');
   },
 });
 
-/** GetObject's and HeadObject's object, its headers, and the 304 answer (the validators, no body) when a condition says so. */
-function readObject(app: App, input: RestInput): { object: ObjectRecord; headers: Record<string, string>; notModified?: RestResponse } {
+/** GetObject's and HeadObject's object, and the 304 answer (the validators, no body) when a condition says so. */
+function readObject(app: App, input: RestInput): { object: ObjectRecord; notModified?: RestResponse } {
   const object = objectOf(app, input);
-  const headers = objectHeaders(object, input);
-  if (checkPreconditions(object, (name) => input.header(name)) !== 'not-modified') return { object, headers };
-  return { object, headers, notModified: new RestResponse(304, { etag: headers.etag!, 'last-modified': headers['last-modified']! }, '') };
+  if (checkPreconditions(object, (name) => input.header(name)) !== 'not-modified') return { object };
+  const { etag, 'last-modified': lastModified } = objectHeaders(object, false);
+  return { object, notModified: new RestResponse(304, { etag: etag!, 'last-modified': lastModified! }, '') };
 }
 
 const deleteObject = operation({
