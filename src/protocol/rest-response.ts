@@ -2,6 +2,9 @@
  * What a REST-protocol operation (S3) answers: a status, headers and a body (an XML document, an
  * object's bytes as a stream, or nothing), written to the wire as they are. `audit` is what the
  * trail records as responseElements for it.
+ *
+ * The headers may be shared by many answers (GetObject's are made once per object): they are
+ * never changed, and the request's own (its ids) are handed to the transport beside them.
  */
 import type { Readable } from 'node:stream';
 import type { WireResponse } from './query-protocol.js';
@@ -16,12 +19,7 @@ export class RestResponse {
   ) {}
 
   toWire(requestId: string): WireResponse {
-    // One copy of the operation's headers, the request's two added to it (a second spread cost
-    // several µs per request under load).
-    const headers = { ...this.headers };
-    headers['x-amz-request-id'] = requestId;
-    headers['x-amz-id-2'] = hostId(requestId);
-    return { statusCode: this.statusCode, headers, body: this.body };
+    return { statusCode: this.statusCode, headers: restRequestIdHeaders(requestId), sharedHeaders: this.headers, body: this.body };
   }
 }
 

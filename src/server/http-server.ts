@@ -12,6 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { App } from './app.js';
 import { streamsBody, type IncomingRequest } from './pipeline.js';
+import type { WireResponse } from '../protocol/query-protocol.js';
 
 export interface ListenOptions {
   host: string;
@@ -100,7 +101,7 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure
   // connection can carry the next request.
   if (streamed && !req.complete) req.resume();
   if (response.body instanceof Readable) {
-    await sendStream(req, res, response.statusCode, response.headers, response.body);
+    await sendStream(req, res, response.statusCode, wireHeaders(response, undefined, false), response.body);
     return;
   }
   // A text body is handed to Node as it is: Node writes it in one piece with the header block,
@@ -108,18 +109,31 @@ async function serve(app: App, req: IncomingMessage, res: ServerResponse, secure
   const payload = response.body;
   const payloadLength = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
   // A HEAD answer (S3's HeadObject) states the length of the body it does not send.
-  const length = method === 'HEAD' ? (response.headers['content-length'] ?? payloadLength) : payloadLength;
-  // The answer's headers are its own (every protocol makes them per request): completed in place
-  // rather than copied.
-  const outgoing = response.headers;
-  outgoing['content-length'] = String(length);
-  if (body === 'too-large') outgoing.connection = 'close';
-  res.writeHead(response.statusCode, outgoing);
+  const length = method === 'HEAD' ? (response.headers['content-length'] ?? response.sharedHeaders?.['content-length'] ?? payloadLength) : payloadLength;
+  res.writeHead(response.statusCode, wireHeaders(response, String(length), body === 'too-large'));
   res.end(method === 'HEAD' ? undefined : payload);
 }
 
+/**
+ * The answer's headers as Node writes them: a flat list of names and values (shared headers first),
+ * which Node takes as it is, so that no object is made or changed per response. `length`, when
+ * given, is the content-length, in place of any the headers carry.
+ */
+function wireHeaders(response: WireResponse, length: string | undefined, close: boolean): string[] {
+  const list: string[] = [];
+  if (response.sharedHeaders) appendHeaders(list, response.sharedHeaders, length !== undefined);
+  appendHeaders(list, response.headers, length !== undefined);
+  if (length !== undefined) list.push('content-length', length);
+  if (close) list.push('connection', 'close');
+  return list;
+}
+
+function appendHeaders(list: string[], headers: Readonly<Record<string, string>>, withoutLength: boolean): void {
+  for (const name in headers) if (!withoutLength || name !== 'content-length') list.push(name, headers[name]!);
+}
+
 /** Writes a streamed body (the response's headers carry its content-length); a client that goes away stops the read. */
-async function sendStream(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: Readable): Promise<void> {
+async function sendStream(req: IncomingMessage, res: ServerResponse, status: number, headers: string[], body: Readable): Promise<void> {
   res.writeHead(status, headers);
   if (req.method === 'HEAD') {
     body.destroy();
