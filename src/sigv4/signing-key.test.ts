@@ -63,7 +63,7 @@ describe('signingKey', () => {
     assert.deepEqual(signingKey(first, ...scope), firstKey);
   });
 
-  it('is bounded, evicting the least recently used key', () => {
+  it('is bounded, evicting keys not used since eviction last passed them over', () => {
     const oldest = signingKey('secret-0', '20150830', 'us-east-1', 'iam');
     const kept = signingKey('secret-1', '20150830', 'us-east-1', 'iam');
     for (let index = 2; index < 1100; index++) {

@@ -1,7 +1,10 @@
 /**
  * The SigV4 signing key, HMAC chain "AWS4"+secret → date → region → service → "aws4_request".
  * Four HMACs per request add up, and one key serves a credential for a whole day in one region and
- * service, so keys are cached in a small LRU map.
+ * service, so keys are cached in a small map, bounded with second-chance eviction: a hit only marks
+ * its entry used (moving it to the end of the map on every hit, a delete and a set, cost about 1 µs
+ * per request under load as the map shrank and grew again); when the map is full the oldest entry
+ * is evicted unless it was used since it was last passed over, in which case it goes to the end.
  *
  * A lookup must cost far less than the HMACs it saves, so it computes no cryptographic hash:
  * - the map key is a 32-bit FNV-1a fingerprint of the secret and the scope, which tells entries apart
@@ -24,6 +27,8 @@ interface CachedKey {
   service: string;
   maskedSecret: Uint16Array;
   key: Buffer;
+  /** used since it was added or last passed over by eviction */
+  used: boolean;
 }
 
 const MAX_CACHED_KEYS = 1024;
@@ -83,16 +88,24 @@ export function signingKey(secretAccessKey: string, scopeDate: string, region: s
   const mapKey = cacheFingerprint(secretAccessKey, scopeDate, region, service);
   const cached = cache.get(mapKey);
   if (cached && isDerivedFrom(cached, secretAccessKey, scopeDate, region, service)) {
-    // Refresh recency: a Map iterates in insertion order, so the first entry is the least recent.
-    cache.delete(mapKey);
-    cache.set(mapKey, cached);
+    cached.used = true;
     return cached.key;
   }
   const key = hmacSha256(hmacSha256(hmacSha256(hmacSha256('AWS4' + secretAccessKey, scopeDate), region), service), 'aws4_request');
   cache.delete(mapKey);
-  cache.set(mapKey, { scopeDate, region, service, maskedSecret: masked(secretAccessKey), key });
-  if (cache.size > MAX_CACHED_KEYS) cache.delete(cache.keys().next().value!);
+  if (cache.size >= MAX_CACHED_KEYS) evictOne();
+  cache.set(mapKey, { scopeDate, region, service, maskedSecret: masked(secretAccessKey), key, used: false });
   return key;
+}
+
+/** Evicts the oldest entry not used since it was last passed over; those used go to the end, unmarked. */
+function evictOne(): void {
+  for (const [mapKey, entry] of cache) {
+    cache.delete(mapKey);
+    if (!entry.used) return;
+    entry.used = false;
+    cache.set(mapKey, entry);
+  }
 }
 
 /** For tests and for key rotation: forget every derived key. */
