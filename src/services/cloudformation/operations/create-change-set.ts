@@ -119,8 +119,7 @@ export const CreateChangeSet = operation<ChangeSetInput>({
     const { stack, isNew } = targetStack(ctx, input, body);
     const again = sameNamed(ctx, stack, input, body);
     if (again) return { Id: again.changeSetId, StackId: again.stackId };
-    const previous = input.type === 'UPDATE' ? new Map(stack.parameters.map((parameter) => [parameter.key, parameter.value])) : undefined;
-    const prepared = prepareTemplate(ctx.app, body, input.parameters, input.capabilities, stack, previous);
+    const prepared = prepareTemplate(ctx.app, body, input.parameters, input.capabilities, stack, input.type === 'UPDATE');
     if (isNew) new StackOperation(ctx.app, stack).stackEvent('REVIEW_IN_PROGRESS', 'User Initiated');
     const changeSet = newChangeSet(ctx, stack, input, prepared);
     ctx.app.cloudformation.changeSets.put(changeSet);

@@ -84,8 +84,10 @@ export function prepareTemplate(
   given: readonly ParameterValueInput[],
   capabilities: readonly string[],
   stack: StackRecord,
-  previous?: ReadonlyMap<string, string>,
+  /** an update of `stack`: a parameter given with UsePreviousValue keeps the stack's current value */
+  isUpdate = false,
 ): PreparedTemplate {
+  const previous = isUpdate ? new Map(stack.parameters.map((parameter) => [parameter.key, parameter.value])) : undefined;
   const template = parsedTemplate(body);
   if (template.transform !== undefined) throw validationError('iamd does not process template transforms (Transform); expand the template before creating the stack.');
   checkAttributes(template);

@@ -57,8 +57,7 @@ export const UpdateStack = operation<UpdateStackInput>({
     const stack = requireStack(ctx.app, input.stackName);
     requireUpdatable(ctx.app, stack);
     const body = input.usePreviousTemplate ? stack.templateBody : await templateText(ctx, input.source);
-    const previous = new Map(stack.parameters.map((parameter) => [parameter.key, parameter.value]));
-    const prepared = prepareTemplate(ctx.app, body, parametersOf(input.query), input.capabilities, stack, previous);
+    const prepared = prepareTemplate(ctx.app, body, parametersOf(input.query), input.capabilities, stack, true);
     const tags = input.tags ?? stack.tags;
     const sameParameters = JSON.stringify(prepared.stackParameters.map((parameter) => [parameter.key, parameter.value, parameter.resolvedValue]))
       === JSON.stringify(stack.parameters.map((parameter) => [parameter.key, parameter.value, parameter.resolvedValue]));
