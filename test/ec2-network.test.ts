@@ -332,10 +332,23 @@ describe('internet gateways and route tables', () => {
     await expectAwsError(ec2.send(new DisassociateRouteTableCommand({ AssociationId: association.AssociationId! })), 'InvalidAssociationID.NotFound');
   });
 
-  it('turns routes through a detached gateway into blackholes', async () => {
+  it('turns routes through a detached gateway into blackholes, and active again once it is attached again', async () => {
+    const stateOfRoute = async (): Promise<string | undefined> => {
+      const table = (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [tableId] }))).RouteTables![0]!;
+      return table.Routes!.find((route) => route.GatewayId === gatewayId)!.State;
+    };
+    const withBlackholes = async (): Promise<string[]> => (await ec2.send(new DescribeRouteTablesCommand({
+      Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'route.state', Values: ['blackhole'] }],
+    }))).RouteTables!.map((table) => table.RouteTableId!);
+    assert.equal(await stateOfRoute(), 'active');
     await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }));
-    const table = (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [tableId] }))).RouteTables![0]!;
-    assert.equal(table.Routes!.find((route) => route.GatewayId === gatewayId)!.State, 'blackhole');
+    assert.equal(await stateOfRoute(), 'blackhole');
+    assert.deepEqual(await withBlackholes(), [tableId]);
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }));
+    assert.equal(await stateOfRoute(), 'active');
+    assert.deepEqual(await withBlackholes(), []);
+    await ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }));
+    assert.equal(await stateOfRoute(), 'blackhole');
     await expectAwsError(ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId })), 'Gateway.NotAttached');
     const notAttached = await expectAwsError(ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: '192.0.2.0/24', GatewayId: gatewayId })), 'InvalidParameterValue');
     assert.match(notAttached.message, /belong to different networks/);

@@ -1,7 +1,8 @@
 /**
  * Internet gateways: create, attach to one VPC (a VPC has at most one), detach (not while an
  * Elastic IP address is mapped in the VPC), delete (not while attached). Routes through a detached
- * gateway become blackholes, as on AWS.
+ * gateway are blackholes, and active again once it is attached again, as on AWS (route-targets.ts
+ * reads the state from the gateway).
  */
 import type { XmlObject } from '../../protocol/xml.js';
 import { AwsError } from '../../protocol/aws-error.js';
@@ -44,14 +45,6 @@ const CreateInternetGateway = operation<Ec2Input>({
   },
 });
 
-/** Routes through `gatewayId` in the route tables of `vpcId` become `state`. */
-function routesThrough(ctx: OperationContext, gatewayId: string, vpcId: string, state: 'active' | 'blackhole') {
-  const tables = ctx.app.ec2.routeTables.list().filter((table) => table.vpcId === vpcId && table.routes.some((route) => route.gatewayId === gatewayId));
-  return tableWrite(ctx.app.ec2.routeTables, tables.map((table) => ({
-    put: { ...table, routes: table.routes.map((route) => (route.gatewayId === gatewayId ? { ...route, state } : route)) },
-  })));
-}
-
 /** The gateway and VPC an attach or detach names, once the caller may act on both. */
 function gatewayAndVpc(ctx: OperationContext, input: Ec2Input, action: 'AttachInternetGateway' | 'DetachInternetGateway') {
   const gateway = findInternetGateway(ctx, input.required('InternetGatewayId', 'internetGatewayId'));
@@ -74,10 +67,7 @@ const AttachInternetGateway = operation<Ec2Input>({
     const other = internetGatewayOf(ctx.app.ec2, vpc.vpcId);
     if (other) throw new AwsError('Resource.AlreadyAssociated', `Network ${vpc.vpcId} already has an internet gateway attached`, 400);
     const state = ctx.app.ec2;
-    state.commit([
-      tableWrite<InternetGatewayRecord>(state.internetGateways, [{ put: { ...gateway, attachments: [{ vpcId: vpc.vpcId, state: 'available' }] } }]),
-      routesThrough(ctx, gateway.internetGatewayId, vpc.vpcId, 'active'),
-    ]);
+    state.commit([tableWrite<InternetGatewayRecord>(state.internetGateways, [{ put: { ...gateway, attachments: [{ vpcId: vpc.vpcId, state: 'available' }] } }])]);
     return { return: true };
   },
 });
@@ -95,10 +85,7 @@ const DetachInternetGateway = operation<Ec2Input>({
     if (hasMappedAddresses(state, vpc.vpcId)) {
       throw dependencyViolation(`Network ${vpc.vpcId} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway.`);
     }
-    state.commit([
-      tableWrite(state.internetGateways, [{ put: { ...gateway, attachments: [] } }]),
-      routesThrough(ctx, gateway.internetGatewayId, vpc.vpcId, 'blackhole'),
-    ]);
+    state.commit([tableWrite(state.internetGateways, [{ put: { ...gateway, attachments: [] } }])]);
     return { return: true };
   },
 });

@@ -23,7 +23,7 @@ export function routeTableXml(ctx: OperationContext, table: RouteTableRecord): X
     vpcId: table.vpcId,
     ownerId: table.ownerId,
     routeSet: [
-      ...table.routes.map((route) => routeXml(ctx, route)),
+      ...table.routes.map((route) => routeXml(ctx, table, route)),
       ...gatewayEndpointRoutes(ctx, table.routeTableId).map((route) => ({
         destinationPrefixListId: route.prefixListId, gatewayId: route.vpcEndpointId, state: 'active', origin: 'CreateRoute',
       })),
@@ -165,7 +165,7 @@ const DescribeRouteTables = operation<Ec2Input>({
     requireAll(ctx, input.dryRun, [describeAuthorization('DescribeRouteTables')]);
     const fields: FilterFields<RouteTableRecord> = {
       ...ROUTE_TABLE_FILTERS,
-      'route.state': (table) => table.routes.map((route) => routeState(ctx, route)),
+      'route.state': (table) => table.routes.map((route) => routeState(ctx, table, route)),
       'route.nat-gateway-id': (table) => table.routes.map((route) => route.natGatewayId),
       'route.destination-prefix-list-id': (table) => gatewayEndpointRoutes(ctx, table.routeTableId).map((route) => route.prefixListId),
       'route.vpc-endpoint-id': (table) => gatewayEndpointRoutes(ctx, table.routeTableId).map((route) => route.vpcEndpointId),

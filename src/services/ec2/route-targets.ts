@@ -1,9 +1,9 @@
 /**
  * What a route points at and how it is shown: an internet gateway attached to the route table's VPC
- * (`active`, or `blackhole` once detached: internet-gateways.ts keeps that state on the route), or
- * a NAT gateway in the VPC (`active` while the gateway is pending or available, `blackhole` once it
- * is deleted: read from the gateway, so it changes as the gateway does). The local routes of the
- * VPC's blocks are `local`. Destinations are IPv4 blocks.
+ * (`active`, or `blackhole` once detached or deleted), or a NAT gateway in the VPC (`active` while
+ * the gateway is pending or available, `blackhole` once it is deleted). Both states are read from
+ * the gateway, so a route changes as its gateway does (a gateway attached again makes its routes
+ * active again). The local routes of the VPC's blocks are `local`. Destinations are IPv4 blocks.
  */
 import { AwsError } from '../../protocol/aws-error.js';
 import type { XmlObject } from '../../protocol/xml.js';
@@ -67,17 +67,22 @@ export function destinationOf(input: Ec2Input): string {
   return destination;
 }
 
-export function routeState(ctx: OperationContext, route: RouteRecord): 'active' | 'blackhole' {
-  if (route.natGatewayId === undefined) return route.state;
-  return natGatewayRoutesActive(ctx.app.ec2.natGateways.get(route.natGatewayId)) ? 'active' : 'blackhole';
+/** A route of `table` as shown: through a gateway, its gateway's state; otherwise (local) as stored. */
+export function routeState(ctx: OperationContext, table: RouteTableRecord, route: RouteRecord): 'active' | 'blackhole' {
+  if (route.natGatewayId !== undefined) return natGatewayRoutesActive(ctx.app.ec2.natGateways.get(route.natGatewayId)) ? 'active' : 'blackhole';
+  if (route.gatewayId?.startsWith('igw-')) {
+    const gateway = ctx.app.ec2.internetGateways.get(route.gatewayId);
+    return gateway?.attachments.some((attachment) => attachment.vpcId === table.vpcId) ? 'active' : 'blackhole';
+  }
+  return route.state;
 }
 
-export function routeXml(ctx: OperationContext, route: RouteRecord): XmlObject {
+export function routeXml(ctx: OperationContext, table: RouteTableRecord, route: RouteRecord): XmlObject {
   return {
     destinationCidrBlock: route.destinationCidrBlock,
     gatewayId: route.gatewayId,
     natGatewayId: route.natGatewayId,
-    state: routeState(ctx, route),
+    state: routeState(ctx, table, route),
     origin: route.origin,
   };
 }

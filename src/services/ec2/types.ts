@@ -155,6 +155,7 @@ export interface RouteRecord {
   gatewayId?: string;
   natGatewayId?: string;
   vpcEndpointId?: string;
+  /** as made (`active`); a route through a gateway is shown in its gateway's state (route-targets.ts) */
   state: 'active' | 'blackhole';
   origin: 'CreateRouteTable' | 'CreateRoute';
 }
